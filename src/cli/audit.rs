@@ -1,0 +1,3 @@
+pub(super) fn run(_: &super::AuditArgs) -> super::Exit {
+    super::Exit::Usage
+}

@@ -1,0 +1,82 @@
+//! `gpdata check`: validate registers and report every diagnostic.
+
+use crate::diag::{self, DiagFormat, Diagnostic, Severity};
+use crate::discover::{self, Input};
+use crate::register;
+use crate::suggest::plural;
+
+use super::{CheckArgs, Exit, print, stdout_is_terminal};
+
+pub(super) fn run(args: &CheckArgs) -> Exit {
+    let today = args.date.today();
+    let inputs = discover::expand(&args.paths);
+    if inputs.is_empty() {
+        super::error("no registers found (looked for *.yaml and *.yml files)");
+        return Exit::Usage;
+    }
+    let color = args.color.enabled(stdout_is_terminal());
+    let mut all: Vec<Diagnostic> = Vec::new();
+    let (mut with_errors, mut with_warnings) = (0, 0);
+    for input in &inputs {
+        let diags = match input {
+            Input::File(path) => register::load_path(path, today).diags,
+            Input::Missing(path, reason) => vec![missing(path, reason)],
+        };
+        let errors = diags.iter().filter(|d| d.is_error()).count();
+        if errors > 0 {
+            with_errors += 1;
+        } else if !diags.is_empty() {
+            with_warnings += 1;
+        }
+        let shown = diags
+            .into_iter()
+            .filter(|d| !args.quiet || d.severity == Severity::Error);
+        if args.format == DiagFormat::Json {
+            all.extend(shown);
+        } else {
+            let shown: Vec<Diagnostic> = shown.collect();
+            // Print as we go so a long bulk run shows progress and holds little in memory.
+            print(&match args.format {
+                DiagFormat::Human => diag::render_human(&shown, color),
+                _ => diag::render_short(&shown),
+            });
+        }
+    }
+    if args.format == DiagFormat::Json {
+        print(&diag::render_json(&all));
+    } else if args.format == DiagFormat::Human {
+        print(&summary(inputs.len(), with_errors, with_warnings));
+    }
+    if with_errors > 0 {
+        Exit::InputErrors
+    } else {
+        Exit::Ok
+    }
+}
+
+pub(super) fn missing(path: &std::path::Path, reason: &str) -> Diagnostic {
+    let name = path.display().to_string();
+    Diagnostic::error(
+        crate::diag::Code::UnreadableFile,
+        format!("cannot read `{name}`: {reason}"),
+    )
+    .with_file_name(&name)
+    .with_help("check the path; folders are searched for *.yaml and *.yml files")
+}
+
+fn summary(total: usize, errors: usize, warnings: usize) -> String {
+    let registers = plural(total, "register", "registers");
+    if errors == 0 && warnings == 0 {
+        return format!("{registers} checked: no problems found\n");
+    }
+    let mut parts = Vec::new();
+    if errors > 0 {
+        let verb = if errors == 1 { "has" } else { "have" };
+        parts.push(format!("{errors} of {total} {verb} errors"));
+    }
+    if warnings > 0 {
+        let verb = if warnings == 1 { "has" } else { "have" };
+        parts.push(format!("{warnings} {verb} warnings only"));
+    }
+    format!("{registers} checked: {}\n", parts.join("; "))
+}

@@ -1,0 +1,3 @@
+pub(super) fn run(_: &super::ExplainArgs) -> super::Exit {
+    super::Exit::Usage
+}

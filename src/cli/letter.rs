@@ -1,0 +1,3 @@
+pub(super) fn run(_: &super::LetterArgs) -> super::Exit {
+    super::Exit::Usage
+}

@@ -1,0 +1,374 @@
+//! The command line: argument definitions (clap derive; doc comments are the help text) and
+//! dispatch to one module per subcommand. Every subcommand returns an [`Exit`] code.
+
+mod audit;
+mod check;
+mod explain;
+mod letter;
+mod misc;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use jiff::civil::Date;
+
+use crate::diag::DiagFormat;
+
+/// The process exit codes, documented in the README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Everything worked (warnings are allowed).
+    Ok = 0,
+    /// At least one input had errors; the other inputs were still processed.
+    InputErrors = 1,
+    /// The command line was wrong, or the system failed (I/O, an internal error).
+    Usage = 2,
+}
+
+/// Check, audit and write to your ICB about the patient data flows that leave your practice.
+///
+/// Keep one register (a YAML file) per practice listing every flow of patient data. Then:
+///   gpdata check  REGISTER...   find mistakes in registers
+///   gpdata audit  REGISTER...   decide, flow by flow, what the practice should do
+///   gpdata explain REGISTER ID  say in plain English why a flow got its decision
+///   gpdata letter REGISTER...   write the enquiry letter to the ICB as a PDF
+///
+/// Exit codes: 0 success (warnings allowed), 1 some input had errors (the others were still
+/// processed), 2 usage or system error.
+#[derive(Debug, Parser)]
+#[command(name = "gpdata", version, about, long_about, max_term_width = 100)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check registers for mistakes and gaps, with the line and column of each.
+    ///
+    /// PATH may be register files or folders (searched for *.yaml and *.yml). Errors must be
+    /// fixed before a register can be audited; warnings point at gaps and contradictions.
+    Check(CheckArgs),
+    /// Decide, flow by flow, what each practice should do: withdraw, freeze, switch off,
+    /// query or retain.
+    ///
+    /// One register gives a table of its flows; several give a summary per practice and a view
+    /// of each flow id across practices.
+    Audit(AuditArgs),
+    /// Explain in plain English which rules decided a flow, and on which facts.
+    Explain(ExplainArgs),
+    /// Write the letter to the ICB (PDF by default) for one register or a whole folder.
+    Letter(Box<LetterArgs>),
+    /// Print or check policies (the rules the audit applies).
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
+    /// List or print the letter templates, to copy and adapt.
+    Templates {
+        #[command(subcommand)]
+        command: TemplatesCommand,
+    },
+    /// Print the JSON Schema of the register format (for editor autocompletion).
+    Schema,
+    /// Write a fully commented starting register.
+    Init {
+        /// Where to write it (refuses to overwrite an existing file).
+        #[arg(default_value = "register.yaml")]
+        file: PathBuf,
+    },
+    /// Print shell completions (bash, zsh, fish, powershell, elvish).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PolicyCommand {
+    /// Print a policy: the built-in `gpc-2026` by default, so an LMC can copy and edit it.
+    Show {
+        /// A policy file to print instead of the built-in one.
+        #[arg(long)]
+        policy: Option<PathBuf>,
+    },
+    /// Check a policy file for mistakes.
+    Check {
+        /// The policy file.
+        file: PathBuf,
+        /// How to print diagnostics.
+        #[arg(long, value_enum, default_value = "human")]
+        format: DiagFormat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TemplatesCommand {
+    /// List the built-in templates.
+    List,
+    /// Print one template (e.g. `enquiry`), to copy into your own templates folder.
+    Show {
+        /// The template's name.
+        name: String,
+    },
+}
+
+/// Options shared by the commands that judge dates ("today").
+#[derive(Debug, clap::Args)]
+struct DateArg {
+    /// Treat this day as today (YYYY-MM-DD), for reproducible audits and letters.
+    #[arg(long, env = "GPDATA_DATE", value_parser = parse_date)]
+    date: Option<Date>,
+}
+
+impl DateArg {
+    fn today(&self) -> Date {
+        self.date.unwrap_or_else(crate::dates::today)
+    }
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    crate::dates::parse(text)
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    /// Colour on a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+impl ColorChoice {
+    fn enabled(self, terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+struct CheckArgs {
+    /// Register files or folders.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value = "human", env = "GPDATA_FORMAT")]
+    format: DiagFormat,
+    /// Show errors only, not warnings.
+    #[arg(long, short)]
+    quiet: bool,
+    /// When to use colour.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorChoice,
+    #[command(flatten)]
+    date: DateArg,
+}
+
+/// How audit results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum AuditFormat {
+    /// An aligned table for the terminal.
+    Table,
+    /// Comma-separated values (UTF-8 with BOM, RFC 4180) for Excel.
+    Csv,
+    /// JSON (documented in the README).
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+struct PolicyArg {
+    /// A policy file to use instead of the built-in `gpc-2026`.
+    #[arg(long, env = "GPDATA_POLICY")]
+    policy: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+struct AuditArgs {
+    /// Register files or folders.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: AuditFormat,
+    /// With several registers, list every flow of every practice instead of the summary.
+    #[arg(long)]
+    flows: bool,
+    #[command(flatten)]
+    policy: PolicyArg,
+    #[command(flatten)]
+    date: DateArg,
+    /// When to use colour.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorChoice,
+}
+
+#[derive(Debug, clap::Args)]
+struct ExplainArgs {
+    /// The register file.
+    file: PathBuf,
+    /// The flow to explain; every flow when left out.
+    flow: Option<String>,
+    #[command(flatten)]
+    policy: PolicyArg,
+    #[command(flatten)]
+    date: DateArg,
+}
+
+/// Which letter to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LetterKind {
+    /// The first letter to the ICB.
+    Enquiry,
+    /// The chaser: cites the first letter and restates what is unanswered.
+    FollowUp,
+}
+
+impl LetterKind {
+    /// The name used in file names and template names.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LetterKind::Enquiry => "enquiry",
+            LetterKind::FollowUp => "follow-up",
+        }
+    }
+}
+
+/// The letter's output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LetterFormat {
+    /// A typeset A4 PDF.
+    Pdf,
+    /// Markdown (for an email body or further editing).
+    Md,
+    /// Plain text.
+    Txt,
+}
+
+impl LetterFormat {
+    /// The file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            LetterFormat::Pdf => "pdf",
+            LetterFormat::Md => "md",
+            LetterFormat::Txt => "txt",
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+struct LetterArgs {
+    /// Register files or folders.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Output file (one register) or folder (any number). Default: the current folder, with
+    /// files named ODSCODE-KIND.EXT, e.g. B82005-enquiry.pdf.
+    #[arg(short, long, value_name = "PATH", env = "GPDATA_OUTPUT")]
+    output: Option<PathBuf>,
+    /// Which letter.
+    #[arg(long, value_enum, default_value = "enquiry")]
+    kind: LetterKind,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "pdf")]
+    format: LetterFormat,
+    /// Days the ICB has to reply, counted from the letter date.
+    #[arg(long, default_value_t = 28, value_parser = clap::value_parser!(u16).range(1..=365))]
+    reply_days: u16,
+    /// Our reference for this letter. Default: ODSCODE/DSA/1 (enquiry) or ODSCODE/DSA/2.
+    #[arg(long)]
+    reference: Option<String>,
+    /// For a follow-up: the date of the first letter (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date, required_if_eq("kind", "follow-up"))]
+    previous_date: Option<Date>,
+    /// For a follow-up: the reference of the first letter. Default: ODSCODE/DSA/1.
+    #[arg(long)]
+    previous_ref: Option<String>,
+    /// A folder of templates that replace the built-in ones by name.
+    #[arg(long, value_name = "DIR", env = "GPDATA_TEMPLATES")]
+    templates: Option<PathBuf>,
+    /// Write an untagged PDF (smallest file, not accessible to screen readers).
+    #[arg(long, conflicts_with = "pdfa")]
+    untagged: bool,
+    /// Write PDF/A-2b (archival); checked by krilla's validator.
+    #[arg(long)]
+    pdfa: bool,
+    /// Parallel jobs for bulk runs (default: one per core).
+    #[arg(long, short, env = "GPDATA_JOBS")]
+    jobs: Option<usize>,
+    /// Do not show a progress bar.
+    #[arg(long)]
+    no_progress: bool,
+    #[command(flatten)]
+    policy: PolicyArg,
+    #[command(flatten)]
+    date: DateArg,
+}
+
+/// Parses the command line and runs the command; returns the process exit code.
+pub fn run() -> i32 {
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp
+                | clap::error::ErrorKind::DisplayVersion
+                | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => 0,
+                _ => Exit::Usage as i32,
+            };
+        }
+    };
+    let exit = match args.command {
+        Command::Check(a) => check::run(&a),
+        Command::Audit(a) => audit::run(&a),
+        Command::Explain(a) => explain::run(&a),
+        Command::Letter(a) => letter::run(&a),
+        Command::Policy { command } => misc::policy(command),
+        Command::Templates { command } => misc::templates(command),
+        Command::Schema => {
+            print(&crate::register::schema());
+            Exit::Ok
+        }
+        Command::Init { file } => misc::init(&file),
+        Command::Completions { shell } => {
+            let mut cmd = <Args as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "gpdata", &mut std::io::stdout());
+            Exit::Ok
+        }
+    };
+    exit as i32
+}
+
+/// Writes to standard output, ignoring a closed pipe (e.g. `gpdata audit … | head`).
+pub fn print(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+/// Writes to standard error.
+pub fn eprint(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes());
+}
+
+/// Prints an operational error (`gpdata: error: …`) to standard error.
+pub fn error(message: &str) {
+    eprint(&format!("gpdata: error: {message}\n"));
+}
+
+fn stdout_is_terminal() -> bool {
+    std::io::stdout().is_terminal()
+}
+
+fn stderr_is_terminal() -> bool {
+    std::io::stderr().is_terminal()
+}

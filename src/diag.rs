@@ -1,0 +1,297 @@
+//! Diagnostics about the user's files (registers, policies, templates): codes, severities,
+//! locations, and the three renderers (human, short, JSON).
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+use serde::Serialize;
+
+use crate::source::{SourceFile, Span};
+
+/// How serious a diagnostic is: errors stop a register being used, warnings never do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The file cannot be used until this is fixed.
+    Error,
+    /// Worth fixing; the file is still used.
+    Warning,
+}
+
+macro_rules! codes {
+    ($($variant:ident = $code:literal, $severity:ident, $summary:literal;)*) => {
+        /// Every diagnostic code gpdata can emit. Codes are stable: tools may match on them.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code { $(#[doc = $summary] $variant,)* }
+
+        impl Code {
+            /// Every code, in documentation order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The stable kebab-case name.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $code,)* }
+            }
+
+            /// The severity this code always has.
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$severity,)* }
+            }
+
+            /// One line saying what the code means.
+            pub fn summary(self) -> &'static str {
+                match self { $(Code::$variant => $summary,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    // Reading files.
+    UnreadableFile = "unreadable-file", Error, "The file could not be opened or read.";
+    FileTooLarge = "file-too-large", Error, "The file is larger than the 10 MiB limit.";
+    InvalidEncoding = "invalid-encoding", Error, "The file is not UTF-8 text.";
+    EmptyFile = "empty-file", Error, "The file holds no YAML document.";
+    MultipleDocuments = "multiple-documents", Error, "The file holds more than one YAML document.";
+    YamlSyntax = "yaml-syntax", Error, "The file is not well-formed YAML.";
+    YamlLimit = "yaml-limit", Error, "The YAML is nested too deeply or uses too many aliases.";
+    DuplicateKey = "duplicate-key", Error, "A key appears twice in the same mapping.";
+    // Shape of the document.
+    UnknownKey = "unknown-key", Error, "A key that the format does not define.";
+    MissingField = "missing-field", Error, "A required field is absent or empty.";
+    WrongType = "wrong-type", Error, "A value has the wrong type (e.g. a list where a mapping belongs).";
+    InvalidValue = "invalid-value", Error, "A value is not one of the allowed words.";
+    InvalidDate = "invalid-date", Error, "A date is not a real date written YYYY-MM-DD.";
+    UnsupportedVersion = "unsupported-version", Error, "The `register:` or `policy:` format version is not one this gpdata reads.";
+    // Register facts.
+    InvalidOdsCode = "invalid-ods-code", Error, "An ODS code does not have the shape of a practice or ICB code.";
+    InvalidFlowId = "invalid-flow-id", Error, "A flow id is not lower-case letters, digits and hyphens.";
+    DuplicateFlowId = "duplicate-flow-id", Error, "Two flows in one register share an id.";
+    TooManyFlows = "too-many-flows", Error, "The register lists more flows than the documented limit.";
+    ExpiryBeforeSigning = "expiry-before-signing", Error, "An agreement expires before it was signed.";
+    UnknownFact = "unknown-fact", Warning, "A fact the audit uses is missing or `unknown`.";
+    NoFlows = "no-flows", Warning, "The register lists no flows.";
+    DirectCareOptOut = "direct-care-opt-out", Warning, "A direct-care flow claims the National Data Opt-out is applied.";
+    ExpiredButActive = "expired-but-active", Warning, "An agreement marked active has passed its expiry date.";
+    Type1Unstated = "type-1-unstated", Warning, "A secondary-use flow of identifiable data does not say how Type 1 opt-outs are handled.";
+    ProposedButSigned = "proposed-but-signed", Warning, "An agreement marked proposed has a signed date.";
+    AbolishedIcb = "abolished-icb", Warning, "An ICB named in the register was abolished on 1 April 2026.";
+    FutureDate = "future-date", Warning, "A signing or review date lies in the future.";
+    // Policies.
+    UnknownFieldPath = "unknown-field-path", Error, "A policy condition names a register field that does not exist.";
+    InvalidOperator = "invalid-operator", Error, "A policy condition uses an operator that does not exist or does not fit the field.";
+    DuplicateRuleId = "duplicate-rule-id", Error, "Two rules in one policy share an id.";
+    UnsafeRule = "unsafe-rule", Warning, "A rule could withdraw, freeze or switch off a statutory or contractual flow; the engine will cap it to `query`.";
+    UnusedRule = "unused-rule", Warning, "A policy rule matched no flow in the whole run.";
+    // Templates.
+    TemplateError = "template-error", Error, "A letter template has a syntax error or fails to render.";
+}
+
+/// One finding about one file, with everything needed to show it to a person or a tool.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    /// The stable code.
+    pub code: Code,
+    /// Error or warning (always `code.severity()`).
+    pub severity: Severity,
+    /// What is wrong, as a sentence.
+    pub message: String,
+    /// Where: the file, and the place in it when known.
+    pub file: Option<Arc<SourceFile>>,
+    /// The file's name when the file itself could not be read.
+    pub file_name: Option<String>,
+    /// The place in the file.
+    pub span: Option<Span>,
+    /// The label under the caret.
+    pub label: Option<String>,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with the severity its code always has.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            message: message.into(),
+            file: None,
+            file_name: None,
+            span: None,
+            label: None,
+            help: None,
+        }
+    }
+
+    /// An error-level diagnostic (the code must be an error code).
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
+        debug_assert_eq!(code.severity(), Severity::Error, "{code:?} is not an error");
+        Self::new(code, message)
+    }
+
+    /// Places the diagnostic in a file.
+    pub fn at(mut self, file: &Arc<SourceFile>, span: Span) -> Self {
+        self.file_name = Some(file.name.clone());
+        self.file = Some(file.clone());
+        self.span = Some(span);
+        self
+    }
+
+    /// Names the file without a place in it.
+    pub fn with_file_name(mut self, name: &str) -> Self {
+        self.file_name = Some(name.to_string());
+        self
+    }
+
+    /// Adds the label shown under the caret.
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Adds the help line.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a help line only when there is one.
+    pub fn with_help_opt(mut self, help: Option<String>) -> Self {
+        self.help = help.or(self.help);
+        self
+    }
+
+    /// True for errors.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The file name shown in messages, or `-` when there is none.
+    pub fn file_display(&self) -> &str {
+        self.file_name.as_deref().unwrap_or("-")
+    }
+}
+
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiagFormat {
+    /// rustc-style, with the source line and a caret.
+    Human,
+    /// One `file:line:col: severity[code]: message` line each.
+    Short,
+    /// A JSON array of objects.
+    Json,
+}
+
+/// Renders diagnostics for people, with a source snippet; `color` adds ANSI styling.
+pub fn render_human(diags: &[Diagnostic], color: bool) -> String {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = String::new();
+    for d in diags {
+        let level = match d.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
+        let mut group = match (&d.file, d.span) {
+            (Some(file), Some(span)) => {
+                let end = (span.offset + span.len.max(1)).min(file.text.len());
+                let start = span.offset.min(end);
+                let mut annotation = AnnotationKind::Primary.span(start..end);
+                if let Some(label) = &d.label {
+                    annotation = annotation.label(label.as_str());
+                }
+                title.element(
+                    Snippet::source(file.text.as_str())
+                        .path(file.name.as_str())
+                        .annotation(annotation),
+                )
+            }
+            _ => title.element(Level::NOTE.message(format!("in `{}`", d.file_display()))),
+        };
+        if let Some(help) = &d.help {
+            group = group.element(Level::HELP.message(help.as_str()));
+        }
+        let group = [group];
+        let _ = writeln!(out, "{}\n", renderer.render(&group));
+    }
+    out
+}
+
+/// Renders one line per diagnostic: `file:line:col: severity[code]: message (help: …)`.
+pub fn render_short(diags: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diags {
+        let (line, col) = d.span.map_or((0, 0), |s| (s.line, s.column));
+        let severity = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = write!(
+            out,
+            "{}:{line}:{col}: {severity}[{}]: {}",
+            d.file_display(),
+            d.code.as_str(),
+            d.message
+        );
+        if let Some(help) = &d.help {
+            let _ = write!(out, " (help: {help})");
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The JSON form of a diagnostic; field names are a documented, stable interface.
+#[derive(Serialize)]
+pub struct JsonDiagnostic<'a> {
+    file: &'a str,
+    line: u32,
+    column: u32,
+    severity: Severity,
+    code: &'a str,
+    message: &'a str,
+    help: Option<&'a str>,
+}
+
+impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
+    fn from(d: &'a Diagnostic) -> Self {
+        let (line, column) = d.span.map_or((0, 0), |s| (s.line, s.column));
+        JsonDiagnostic {
+            file: d.file_display(),
+            line,
+            column,
+            severity: d.severity,
+            code: d.code.as_str(),
+            message: &d.message,
+            help: d.help.as_deref(),
+        }
+    }
+}
+
+/// Renders diagnostics as a pretty-printed JSON array.
+pub fn render_json(diags: &[Diagnostic]) -> String {
+    let items: Vec<JsonDiagnostic> = diags.iter().map(JsonDiagnostic::from).collect();
+    let mut text = serde_json::to_string_pretty(&items).expect("diagnostics serialise");
+    text.push('\n');
+    text
+}
+
+/// Sorts diagnostics by file and position so output is stable.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            (
+                d.file_display().to_string(),
+                d.span.map_or(0, |s| s.offset),
+                d.code,
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+}

@@ -1,0 +1,26 @@
+//! gpdata: register, audit and write to the ICB about the data flows that leave an English GP
+//! practice.
+//!
+//! The library is a pipeline of typed stages; the binary in `main.rs` only parses the command
+//! line and calls [`cli::run`].
+//!
+//! ```text
+//! YAML ──yaml──▶ Node tree (spans) ──register::load──▶ Register ──policy::evaluate──▶ Audit
+//!                                                                                     │
+//!      template (Tera) ◀── letter::context ◀───────────────────────────────────────────┘
+//!           │ Markdown
+//!           ▼
+//!      letter::blocks ──pdf::layout──▶ pages ──pdf::write──▶ PDF bytes
+//! ```
+
+pub mod cli;
+pub mod dates;
+pub mod diag;
+pub mod discover;
+pub mod limits;
+pub mod ods;
+pub mod reader;
+pub mod register;
+pub mod source;
+pub mod suggest;
+pub mod yaml;

@@ -1,0 +1,22 @@
+//! The documented limits on input, in one place so the README, the loader and the tests agree.
+
+/// Largest register or policy file accepted, in bytes (10 MiB).
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// Deepest nesting of YAML collections accepted. A register needs five levels; the limit leaves
+/// room for hand-written oddities while refusing pathological input before it costs anything.
+pub const MAX_DEPTH: usize = 64;
+
+/// Most flows accepted in one register. England's busiest practices list well under a hundred;
+/// the limit exists so that a generated or corrupted file cannot make a letter of a million pages.
+pub const MAX_FLOWS: usize = 2_000;
+
+/// Most YAML aliases (`*name`) accepted in one file; anchors are rare in registers, and a small
+/// cap makes "billion laughs" expansion impossible.
+pub const MAX_ALIASES: usize = 1_000;
+
+/// Most YAML nodes accepted in one file (a 10 MiB register holds far fewer).
+pub const MAX_NODES: usize = 2_000_000;
+
+/// Most events YAML aliases may replay in one file (the guard against "billion laughs").
+pub const MAX_REPLAYED_EVENTS: usize = 100_000;

@@ -1,0 +1,334 @@
+//! Reading typed values out of a spanned YAML tree while collecting every diagnostic.
+//!
+//! Registers and policies share this: each mapping is read through a [`MapReader`] that knows
+//! which keys the format defines, so leftovers become `unknown-key` errors with a suggestion, and
+//! every wrong type or value is reported at its own line and column instead of stopping at the
+//! first one.
+
+use std::sync::Arc;
+
+use jiff::civil::Date;
+
+use crate::diag::{Code, Diagnostic};
+use crate::source::{SourceFile, Span};
+use crate::suggest;
+use crate::yaml::{Node, Value};
+
+/// An enumeration whose values are written as kebab-case words in YAML.
+pub trait Choice: Sized + Copy + 'static {
+    /// Every value, in documentation order.
+    const ALL: &'static [Self];
+    /// What the field is called in messages ("purpose").
+    const NOUN: &'static str;
+    /// The word written in YAML.
+    fn as_str(self) -> &'static str;
+
+    /// The value written as `word`, if any.
+    fn from_word(word: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.as_str() == word)
+    }
+
+    /// Every allowed word.
+    fn words() -> Vec<&'static str> {
+        Self::ALL.iter().map(|v| v.as_str()).collect()
+    }
+}
+
+/// Collects diagnostics for one file while its tree is read.
+pub struct Ctx {
+    /// The file being read.
+    pub file: Arc<SourceFile>,
+    /// Everything found so far.
+    pub diags: Vec<Diagnostic>,
+}
+
+impl Ctx {
+    /// Starts reading `file`.
+    pub fn new(file: Arc<SourceFile>) -> Self {
+        Ctx {
+            file,
+            diags: Vec::new(),
+        }
+    }
+
+    /// Records a diagnostic at `span`.
+    pub fn report(&mut self, code: Code, span: Span, message: String, help: Option<String>) {
+        let d = Diagnostic::new(code, message)
+            .at(&self.file, span)
+            .with_help_opt(help);
+        self.diags.push(d);
+    }
+
+    /// True once any error has been recorded.
+    pub fn has_errors(&self) -> bool {
+        self.diags.iter().any(Diagnostic::is_error)
+    }
+
+    fn wrong_type(&mut self, node: &Node, field: &str, expected: &str, help: Option<String>) {
+        let found = node.value.kind();
+        if field.is_empty() {
+            let help =
+                "a register is a mapping of fields (`register: 1`, `practice:`, `icb:`, `flows:`)";
+            self.report(
+                Code::WrongType,
+                node.span,
+                format!("the file should be {expected}, but it is {found}"),
+                Some(help.to_string()),
+            );
+            return;
+        }
+        let help = help.or_else(|| match (&node.value, expected) {
+            (Value::Bool(_) | Value::Float(_), "text") => {
+                Some("put the value in quotes so YAML reads it as text".to_string())
+            }
+            (Value::Str(_) | Value::Map(_), "a list") => Some(format!(
+                "write `{field}` as a list, one item per line starting with `- `, or as [a, b]"
+            )),
+            (Value::Seq(_), "a mapping (key: value pairs)") => Some(format!(
+                "`{field}` holds named fields (`key: value`), not a list; remove the leading `- `"
+            )),
+            _ => None,
+        });
+        self.report(
+            Code::WrongType,
+            node.span,
+            format!("`{field}` should be {expected}, but it is {found}"),
+            help,
+        );
+    }
+
+    /// Opens a mapping for reading; reports `wrong-type` and returns `None` if it is not one.
+    pub fn map<'n>(
+        &mut self,
+        node: &'n Node,
+        field: &str,
+        known: &'static [&'static str],
+    ) -> Option<MapReader<'n>> {
+        match &node.value {
+            Value::Map(entries) => Some(MapReader {
+                span: node.span,
+                entries,
+                used: vec![false; entries.len()],
+                known,
+                field: field.to_string(),
+            }),
+            Value::Null => None,
+            _ => {
+                self.wrong_type(node, field, "a mapping (key: value pairs)", None);
+                None
+            }
+        }
+    }
+
+    /// Reads text; whole numbers are accepted and written back as digits.
+    pub fn text(&mut self, node: &Node, field: &str) -> Option<String> {
+        match &node.value {
+            Value::Str(s) if s.trim().is_empty() => None,
+            Value::Str(s) => Some(s.trim().to_string()),
+            Value::Int(i) => Some(i.to_string()),
+            Value::Null => None,
+            _ => {
+                self.wrong_type(node, field, "text", None);
+                None
+            }
+        }
+    }
+
+    /// Reads a list of text; a single line of text is taken as a one-item list.
+    pub fn text_list(&mut self, node: &Node, field: &str) -> Vec<String> {
+        match &node.value {
+            Value::Seq(items) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, item)| self.text(item, &format!("{field}[{}]", i + 1)))
+                .collect(),
+            Value::Null => Vec::new(),
+            Value::Str(_) | Value::Int(_) => self.text(node, field).into_iter().collect(),
+            _ => {
+                self.wrong_type(node, field, "a list", None);
+                Vec::new()
+            }
+        }
+    }
+
+    /// Reads a non-negative whole number.
+    pub fn count(&mut self, node: &Node, field: &str) -> Option<u32> {
+        match &node.value {
+            Value::Int(i) if (0..=i64::from(u32::MAX)).contains(i) => Some(*i as u32),
+            Value::Null => None,
+            Value::Str(s) if s.replace(',', "").parse::<u32>().is_ok() => {
+                self.wrong_type(
+                    node,
+                    field,
+                    "a whole number",
+                    Some(format!(
+                        "write it without commas or quotes: {}",
+                        s.replace(',', "")
+                    )),
+                );
+                None
+            }
+            _ => {
+                self.wrong_type(node, field, "a whole number of 0 or more", None);
+                None
+            }
+        }
+    }
+
+    /// Reads a `YYYY-MM-DD` date.
+    pub fn date(&mut self, node: &Node, field: &str) -> Option<Date> {
+        let text = match &node.value {
+            Value::Null => return None,
+            Value::Str(s) => s.clone(),
+            Value::Int(i) => i.to_string(),
+            _ => {
+                self.wrong_type(node, field, "a date written YYYY-MM-DD", None);
+                return None;
+            }
+        };
+        match crate::dates::parse(&text) {
+            Ok(date) => Some(date),
+            Err(reason) => {
+                self.report(
+                    Code::InvalidDate,
+                    node.span,
+                    format!("`{field}`: {reason}"),
+                    Some("write dates as year-month-day, e.g. 2026-05-14".to_string()),
+                );
+                None
+            }
+        }
+    }
+
+    /// Reads one of an enumeration's words, with "did you mean" for near misses.
+    pub fn choice<C: Choice>(&mut self, node: &Node, field: &str) -> Option<C> {
+        let word = match &node.value {
+            Value::Null => return None,
+            Value::Str(s) => s.trim().to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Int(i) => i.to_string(),
+            _ => {
+                let help = format!("use one of: {}", suggest::or_list(&C::words()));
+                self.wrong_type(node, field, "one word", Some(help));
+                return None;
+            }
+        };
+        if let Some(value) = C::from_word(&word) {
+            return Some(value);
+        }
+        let words = C::words();
+        let help = match suggest::closest(&word, words.iter().copied()) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!("use one of: {}", suggest::or_list(&words)),
+        };
+        self.report(
+            Code::InvalidValue,
+            node.span,
+            format!("`{word}` is not a valid {}", C::NOUN),
+            Some(help),
+        );
+        None
+    }
+}
+
+/// A mapping being read; remembers which keys were consumed so the rest can be reported.
+pub struct MapReader<'n> {
+    /// The span of the whole mapping.
+    pub span: Span,
+    entries: &'n [(Node, Node)],
+    used: Vec<bool>,
+    known: &'static [&'static str],
+    field: String,
+}
+
+impl<'n> MapReader<'n> {
+    /// The value under `key`, if present and not null; marks the key as known.
+    pub fn get(&mut self, key: &str) -> Option<&'n Node> {
+        debug_assert!(self.known.contains(&key), "{key} missing from known keys");
+        let mut found = None;
+        for (i, (k, v)) in self.entries.iter().enumerate() {
+            if matches!(&k.value, Value::Str(s) if s == key) {
+                self.used[i] = true;
+                if found.is_none() && v.value != Value::Null {
+                    found = Some(v);
+                }
+            }
+        }
+        found
+    }
+
+    /// The value under `key`, or a `missing-field` error pointing at the mapping.
+    pub fn require(&mut self, ctx: &mut Ctx, key: &str, help: &str) -> Option<&'n Node> {
+        let node = self.get(key);
+        if node.is_none() {
+            let message = if self.field.is_empty() {
+                format!("missing required field `{key}`")
+            } else {
+                format!("`{}` is missing its required field `{key}`", self.field)
+            };
+            ctx.report(
+                Code::MissingField,
+                self.key_span(key).unwrap_or(self.span_head(ctx)),
+                message,
+                Some(help.to_string()),
+            );
+        }
+        node
+    }
+
+    /// The span of `key` itself, when it is present (even with an empty value).
+    pub fn key_span(&self, key: &str) -> Option<Span> {
+        self.entries
+            .iter()
+            .find(|(k, _)| matches!(&k.value, Value::Str(s) if s == key))
+            .map(|(k, _)| k.span)
+    }
+
+    /// A short span at the start of the mapping, for "missing field" carets.
+    fn span_head(&self, ctx: &Ctx) -> Span {
+        let first_key = self.entries.first().map(|(k, _)| k.span);
+        match first_key {
+            Some(span) => span,
+            None => ctx.file.span_at(self.span.offset, self.span.len.min(1)),
+        }
+    }
+
+    /// Reports every key that was never asked for, suggesting the nearest known key.
+    pub fn finish(self, ctx: &mut Ctx) {
+        for (i, (key, _)) in self.entries.iter().enumerate() {
+            if self.used[i] {
+                continue;
+            }
+            let name = match &key.value {
+                Value::Str(s) => s.clone(),
+                Value::Int(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                other => format!("({})", other.kind()),
+            };
+            let place = if self.field.is_empty() {
+                "at the top level".to_string()
+            } else {
+                format!("in `{}`", self.field)
+            };
+            let help = match suggest::closest(&name, self.known.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!(
+                    "the keys allowed here are {}",
+                    suggest::and_list(
+                        &self
+                            .known
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                    )
+                ),
+            };
+            ctx.report(
+                Code::UnknownKey,
+                key.span,
+                format!("unknown key `{name}` {place}"),
+                Some(help),
+            );
+        }
+    }
+}

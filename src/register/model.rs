@@ -1,0 +1,463 @@
+//! The validated register: the types every later stage works with.
+//!
+//! These types are also the single source of the JSON Schema (`gpdata schema`), so the schema
+//! cannot drift from what the loader accepts; a round-trip test holds the loader to it.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::reader::Choice;
+use crate::source::Span;
+
+macro_rules! choice {
+    (
+        $(#[$meta:meta])* $name:ident, $noun:literal {
+            $($(#[$vmeta:meta])* $variant:ident = $word:literal => $phrase:literal,)*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default,
+                 Serialize, Deserialize, JsonSchema)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $word)] $variant,)*
+        }
+
+        impl Choice for $name {
+            const ALL: &'static [Self] = &[$($name::$variant,)*];
+            const NOUN: &'static str = $noun;
+            fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $word,)* }
+            }
+        }
+
+        impl $name {
+            /// The value in plain English, for explanations and letters.
+            pub fn phrase(self) -> &'static str {
+                match self { $($name::$variant => $phrase,)* }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+choice! {
+    /// Why the data leaves the practice.
+    Purpose, "purpose" {
+        /// Care of the individual patient.
+        DirectCare = "direct-care" => "direct care",
+        /// Anything else: planning, commissioning, research, audit, payment.
+        Secondary = "secondary" => "secondary use (not direct care)",
+        /// One flow that carries both.
+        Mixed = "mixed" => "both direct care and secondary use",
+        /// Not yet established.
+        #[default]
+        Unknown = "unknown" => "not recorded",
+    }
+}
+
+choice! {
+    /// How identifiable the data is when it leaves.
+    DataForm, "data form" {
+        /// Names, NHS numbers, addresses or dates of birth.
+        Identifiable = "identifiable" => "identifiable",
+        /// Identifiers replaced by a pseudonym that can be reversed by someone.
+        Pseudonymised = "pseudonymised" => "pseudonymised",
+        /// Irreversibly stripped of identifiers (ICO standard).
+        Anonymised = "anonymised" => "anonymised",
+        /// Counts and totals only.
+        Aggregate = "aggregate" => "aggregate counts",
+        /// Not yet established.
+        #[default]
+        Unknown = "unknown" => "not recorded",
+    }
+}
+
+choice! {
+    /// The UK GDPR Article 6 lawful basis.
+    Article6, "Article 6 basis" {
+        /// 6(1)(a).
+        Consent = "consent" => "consent (Article 6(1)(a))",
+        /// 6(1)(b).
+        Contract = "contract" => "contract with the data subject (Article 6(1)(b))",
+        /// 6(1)(c).
+        LegalObligation = "legal-obligation" => "legal obligation (Article 6(1)(c))",
+        /// 6(1)(d).
+        VitalInterests = "vital-interests" => "vital interests (Article 6(1)(d))",
+        /// 6(1)(e).
+        PublicTask = "public-task" => "public task (Article 6(1)(e))",
+        /// 6(1)(ea), added by the Data (Use and Access) Act 2025.
+        RecognisedLegitimateInterests = "recognised-legitimate-interests" => "recognised legitimate interests (Article 6(1)(ea))",
+        /// 6(1)(f).
+        LegitimateInterests = "legitimate-interests" => "legitimate interests (Article 6(1)(f))",
+        /// Not yet established.
+        #[default]
+        Unknown = "unknown" => "not stated",
+    }
+}
+
+choice! {
+    /// The UK GDPR Article 9 condition for health data.
+    Article9, "Article 9 condition" {
+        /// 9(2)(a).
+        ExplicitConsent = "explicit-consent" => "explicit consent (Article 9(2)(a))",
+        /// 9(2)(b).
+        EmploymentSocialSecurity = "employment-social-security" => "employment and social security law (Article 9(2)(b))",
+        /// 9(2)(c).
+        VitalInterests = "vital-interests" => "vital interests (Article 9(2)(c))",
+        /// 9(2)(f).
+        LegalClaims = "legal-claims" => "legal claims (Article 9(2)(f))",
+        /// 9(2)(g).
+        SubstantialPublicInterest = "substantial-public-interest" => "substantial public interest (Article 9(2)(g))",
+        /// 9(2)(h).
+        HealthOrSocialCare = "health-or-social-care" => "health or social care (Article 9(2)(h))",
+        /// 9(2)(i).
+        PublicHealth = "public-health" => "public health (Article 9(2)(i))",
+        /// 9(2)(j).
+        Research = "research" => "archiving, research or statistics (Article 9(2)(j))",
+        /// Anonymised or aggregate data is not special category data.
+        NotApplicable = "not-applicable" => "not needed (no special category data)",
+        /// Not yet established.
+        #[default]
+        Unknown = "unknown" => "not stated",
+    }
+}
+
+choice! {
+    /// The common-law duty of confidentiality basis.
+    Confidentiality, "confidentiality basis" {
+        /// Reasonable expectation within the direct care team.
+        ImpliedConsent = "implied-consent" => "implied consent (direct care)",
+        /// The patient agreed in terms.
+        ExplicitConsent = "explicit-consent" => "explicit consent",
+        /// Section 251 NHS Act 2006 support on CAG advice (COPI Regulations 2 and 5).
+        Section251 = "section-251" => "section 251 support (NHS Act 2006)",
+        /// A statutory gateway, such as a direction and Data Provision Notice.
+        Statutory = "statutory" => "a statutory requirement",
+        /// COPI Regulation 3 (communicable disease and public health).
+        CopiRegulation3 = "copi-regulation-3" => "COPI Regulation 3 (public health)",
+        /// Overriding public interest, decided case by case.
+        PublicInterest = "public-interest" => "overriding public interest",
+        /// Anonymised or aggregate data falls outside the duty.
+        NotConfidential = "not-confidential" => "not confidential (anonymised or aggregate)",
+        /// Not yet established.
+        #[default]
+        Unknown = "unknown" => "not stated",
+    }
+}
+
+choice! {
+    /// What, if anything, obliges the practice to share.
+    Obligation, "obligation" {
+        /// A statute, direction and Data Provision Notice, court order or legal duty.
+        Statutory = "statutory" => "required by statute",
+        /// The GMS/PMS/APMS contract, its regulations, or a directed enhanced service.
+        Contractual = "contractual" => "required by the practice's contract",
+        /// A locally commissioned service (LES/LIS) the practice signed up to.
+        LocallyCommissioned = "locally-commissioned" => "required by a locally commissioned service the practice signed",
+        /// A professional duty, such as safeguarding.
+        Professional = "professional" => "a professional duty",
+        /// The practice chose to share and may stop.
+        Voluntary = "voluntary" => "voluntary",
+        /// Not yet established.
+        #[default]
+        Unknown = "unknown" => "not established",
+    }
+}
+
+impl Obligation {
+    /// True where stopping the flow would breach a statute, a contract or a professional duty.
+    pub fn is_binding(self) -> bool {
+        matches!(
+            self,
+            Obligation::Statutory
+                | Obligation::Contractual
+                | Obligation::LocallyCommissioned
+                | Obligation::Professional
+        )
+    }
+}
+
+choice! {
+    /// Where the data sharing agreement stands.
+    AgreementStatus, "agreement status" {
+        /// Signed and in force.
+        Active = "active" => "active",
+        /// The practice has been asked to sign and has not.
+        Proposed = "proposed" => "proposed, not signed",
+        /// Past its end date.
+        Expired = "expired" => "expired",
+        /// Ended by either side.
+        Ended = "ended" => "ended",
+        /// Data flows with no agreement on file.
+        None = "none" => "no agreement on file",
+        /// Not yet established.
+        #[default]
+        Unknown = "unknown" => "not known",
+    }
+}
+
+choice! {
+    /// How an opt-out is handled for a flow.
+    OptOutHandling, "opt-out handling" {
+        /// Opted-out patients are excluded.
+        Applied = "applied" => "applied",
+        /// Opted-out patients are included.
+        NotApplied = "not-applied" => "not applied",
+        /// The opt-out does not cover this flow.
+        NotApplicable = "not-applicable" => "not applicable",
+        /// Not yet established.
+        #[default]
+        Unknown = "unknown" => "not known",
+    }
+}
+
+choice! {
+    /// The technical route the data takes.
+    Mechanism, "mechanism" {
+        /// GP Extraction Service (national extracts under a DPN).
+        Gpes = "gpes" => "GP Extraction Service",
+        /// NHS Spine services (Summary Care Record, EPS).
+        Spine = "spine" => "NHS Spine",
+        /// GP Connect Access Record (others read the record).
+        GpConnectAccess = "gp-connect-access" => "GP Connect Access Record",
+        /// GP Connect Update Record (others write coded entries in).
+        GpConnectUpdateRecord = "gp-connect-update-record" => "GP Connect Update Record",
+        /// GP Connect Appointment Management (NHS 111 and hub booking).
+        GpConnectAppointments = "gp-connect-appointments" => "GP Connect Appointment Management",
+        /// A local shared care record.
+        SharedCareRecord = "shared-care-record" => "shared care record",
+        /// Clinical system record sharing (e.g. SystmOne sharing out/in).
+        ClinicalSystemSharing = "clinical-system-sharing" => "clinical system record sharing",
+        /// Software or an agent that extracts data for a third party.
+        ThirdPartyExtract = "third-party-extract" => "third-party extract",
+        /// Analysis run inside the clinical system supplier (e.g. OpenSAFELY).
+        InSituAnalytics = "in-situ-analytics" => "analysis inside the clinical system",
+        /// Prescribing decision support embedded by the ICB.
+        MedicinesOptimisationSoftware = "medicines-optimisation-software" => "medicines optimisation software",
+        /// Message Exchange for Social Care and Health, ITK, or Docman-style transfer.
+        Mesh = "mesh" => "MESH or document transfer",
+        /// Secure email (NHSmail).
+        Email = "email" => "secure email",
+        /// Forms, letters or manual searches by staff.
+        Manual = "manual" => "manual disclosure",
+        /// Anything else; say what in the notes.
+        Other = "other" => "another route",
+        /// Not yet established.
+        #[default]
+        Unknown = "unknown" => "not known",
+    }
+}
+
+/// A practice data-flow register (format version 1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(title = "gpdata register", deny_unknown_fields)]
+pub struct Register {
+    /// Format version; must be 1.
+    pub register: u32,
+    /// When the register was last reviewed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>", extend("format" = "date"))]
+    pub reviewed: Option<Date>,
+    /// The practice that holds the data (the data controller).
+    pub practice: Practice,
+    /// The Integrated Care Board the letter goes to.
+    pub icb: Icb,
+    /// Every flow of patient data that leaves the practice.
+    #[serde(default)]
+    pub flows: Vec<Flow>,
+}
+
+/// The practice: letterhead and signature facts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Practice {
+    /// The practice's name as it appears on its letterhead.
+    pub name: String,
+    /// ODS code: one letter and five digits, e.g. B82005.
+    pub ods_code: String,
+    /// Postal address, one line per item, postcode last.
+    pub address: Vec<String>,
+    /// Email address for replies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Telephone number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// Registered patients (lets letters say how many people a flow touches).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list_size: Option<u32>,
+    /// The Local Medical Committee, copied into letters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lmc: Option<String>,
+    /// Who signs letters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signatory: Option<Person>,
+}
+
+/// A named person who signs letters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Person {
+    /// Full name as signed, e.g. "Dr Amina Patel".
+    pub name: String,
+    /// Role under the name, e.g. "Senior Partner, on behalf of the partners".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+}
+
+/// Who the letter is addressed to at the ICB.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Addressee {
+    /// Title without full stops: Dr, Mr, Mrs, Ms, Mx, Prof.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Full name; with a name the letter closes "Yours sincerely", without "Yours faithfully".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Role, e.g. "Chief Clinical Information Officer".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+}
+
+/// The Integrated Care Board.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Icb {
+    /// Full name, e.g. "NHS Humber and North Yorkshire Integrated Care Board".
+    pub name: String,
+    /// ODS code: 3 characters (ICBs of July 2022) or 5 (ICBs created 1 April 2026).
+    pub ods_code: String,
+    /// The person or role the letter is addressed to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addressee: Option<Addressee>,
+    /// Postal address, one line per item.
+    pub address: Vec<String>,
+    /// Email address the letter is also sent to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Who receives copies (e.g. the ICB Data Protection Officer, the LMC).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cc: Vec<String>,
+}
+
+/// One flow of patient data out of the practice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Flow {
+    /// Short id, unique in the register: lower-case letters, digits and hyphens.
+    pub id: String,
+    /// What the flow is called.
+    pub name: String,
+    /// Who receives the data (the controller on the other side).
+    pub recipient: String,
+    /// Processors acting for the recipient.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub processors: Vec<String>,
+    /// The platform the data lands on, e.g. "NHS Federated Data Platform".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
+    /// Direct care, secondary use, or both.
+    #[serde(default)]
+    pub purpose: Purpose,
+    /// How identifiable the data is.
+    #[serde(default)]
+    pub data: DataForm,
+    /// The legal basis claimed for the flow.
+    #[serde(default)]
+    pub legal_basis: LegalBasis,
+    /// What obliges the practice to share, if anything.
+    #[serde(default)]
+    pub obligation: Obligation,
+    /// The statute, direction or contract clause that makes the flow obligatory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub obligation_reference: Option<String>,
+    /// The data sharing agreement.
+    #[serde(default)]
+    pub agreement: Agreement,
+    /// How opt-outs are honoured.
+    #[serde(default)]
+    pub opt_outs: OptOuts,
+    /// The technical route.
+    #[serde(default)]
+    pub mechanism: Mechanism,
+    /// Anything else a reader should know.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    /// Where each fact was written, by field path ("purpose", "agreement.status").
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub spans: BTreeMap<&'static str, Span>,
+}
+
+/// The legal basis of a flow.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct LegalBasis {
+    /// UK GDPR Article 6 lawful basis.
+    #[serde(default)]
+    pub article_6: Article6,
+    /// UK GDPR Article 9 condition.
+    #[serde(default)]
+    pub article_9: Article9,
+    /// Common-law duty of confidentiality basis.
+    #[serde(default)]
+    pub confidentiality: Confidentiality,
+    /// The direction, DPN, CAG reference or other citation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
+
+/// The data sharing agreement behind a flow.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Agreement {
+    /// Whether an agreement is in force.
+    #[serde(default)]
+    pub status: AgreementStatus,
+    /// The agreement's reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// When the practice signed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>", extend("format" = "date"))]
+    pub signed: Option<Date>,
+    /// When it ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>", extend("format" = "date"))]
+    pub expires: Option<Date>,
+    /// The other party to the agreement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counterparty: Option<Counterparty>,
+}
+
+/// The other party to an agreement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Counterparty {
+    /// Organisation name.
+    pub name: String,
+    /// ODS code, if known (lets gpdata spot ICBs abolished in April 2026).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ods_code: Option<String>,
+}
+
+/// Opt-out handling for a flow.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct OptOuts {
+    /// The National Data Opt-out.
+    #[serde(default)]
+    pub national: OptOutHandling,
+    /// The Type 1 (GP) opt-out.
+    #[serde(default)]
+    pub type_1: OptOutHandling,
+}

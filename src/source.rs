@@ -1,0 +1,201 @@
+//! Reading input files: size cap, encoding checks, and a line index for locating diagnostics.
+
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::diag::{Code, Diagnostic};
+use crate::limits::MAX_FILE_BYTES;
+
+/// One input file held in memory, with a display name for messages.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The name shown in messages (the path as the user gave it).
+    pub name: String,
+    /// The file's text, without any UTF-8 byte-order mark.
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+/// A place in a source file: 1-based line and column (in characters) and the byte range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
+pub struct Span {
+    /// 1-based line number.
+    pub line: u32,
+    /// 1-based column, counted in characters.
+    pub column: u32,
+    /// Byte offset of the start in the file's text.
+    pub offset: usize,
+    /// Length in bytes (at least 1 where the file is not empty).
+    pub len: usize,
+}
+
+impl SourceFile {
+    /// Wraps text already in memory (tests, embedded policies, standard input).
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<SourceFile> {
+        let text = text.into();
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text,
+        };
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Arc::new(SourceFile {
+            name: name.into(),
+            text,
+            line_starts,
+        })
+    }
+
+    /// The span covering `len` bytes from byte `offset`, with its line and column.
+    pub fn span_at(&self, offset: usize, len: usize) -> Span {
+        let offset = offset.min(self.text.len());
+        let line_index = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line_index];
+        let column = self.text[start..floor_char(&self.text, offset)]
+            .chars()
+            .count()
+            + 1;
+        Span {
+            line: line_index as u32 + 1,
+            column: column as u32,
+            offset,
+            len,
+        }
+    }
+
+    /// The span of a whole line's content (for diagnostics that know only a line).
+    pub fn line_span(&self, line: u32, column: u32) -> Span {
+        let index = (line.max(1) as usize - 1).min(self.line_starts.len() - 1);
+        let start = self.line_starts[index];
+        let end = self.text[start..]
+            .find('\n')
+            .map_or(self.text.len(), |i| start + i);
+        let offset = self.text[start..end]
+            .char_indices()
+            .nth(column.max(1) as usize - 1)
+            .map_or(end, |(i, _)| start + i);
+        Span {
+            line: index as u32 + 1,
+            column: column.max(1),
+            offset,
+            len: if offset < end { 1 } else { 0 },
+        }
+    }
+}
+
+fn floor_char(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// Why a file could not be read as text; each becomes a diagnostic against the file.
+pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
+    let name = path.display().to_string();
+    let fail = |code: Code, message: String, help: &str| {
+        Box::new(
+            Diagnostic::error(code, message)
+                .with_file_name(&name)
+                .with_help(help),
+        )
+    };
+    let file = fs::File::open(path).map_err(|e| {
+        fail(
+            Code::UnreadableFile,
+            format!("cannot read `{name}`: {}", io_reason(&e)),
+            "check the path and that you have permission to read the file",
+        )
+    })?;
+    let meta = file.metadata().map_err(|e| {
+        fail(
+            Code::UnreadableFile,
+            format!("cannot read `{name}`: {}", io_reason(&e)),
+            "check the path and that you have permission to read the file",
+        )
+    })?;
+    if meta.is_dir() {
+        return Err(fail(
+            Code::UnreadableFile,
+            format!("`{name}` is a folder, not a file"),
+            "name a .yaml file, or pass the folder to a command that scans folders",
+        ));
+    }
+    // Read one byte past the cap so an over-size file (or a growing pipe) is caught without
+    // reading it all.
+    let mut bytes = Vec::with_capacity(meta.len().min(MAX_FILE_BYTES) as usize + 1);
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| {
+            fail(
+                Code::UnreadableFile,
+                format!("cannot read `{name}`: {}", io_reason(&e)),
+                "check the file is a regular file you can read",
+            )
+        })?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(fail(
+            Code::FileTooLarge,
+            format!(
+                "`{name}` is larger than the {} MiB limit",
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+            "a register is normally well under 1 MB; check this is the right file",
+        ));
+    }
+    decode(&name, bytes)
+}
+
+/// Turns raw bytes into a source file, refusing encodings other than UTF-8 with a clear reason.
+pub fn decode(name: &str, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Box::new(
+            Diagnostic::error(
+                Code::InvalidEncoding,
+                format!("`{name}` is UTF-16, not UTF-8"),
+            )
+            .with_file_name(name)
+            .with_help("save the file as UTF-8 (in Notepad: Save As, Encoding: UTF-8)"),
+        ));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceFile::new(name, text)),
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+            let source = SourceFile::new(name, valid);
+            let span = source.span_at(offset, 0);
+            Err(Box::new(
+                Diagnostic::error(
+                    Code::InvalidEncoding,
+                    format!("`{name}` is not valid UTF-8 text (bad byte at offset {offset})"),
+                )
+                .at(&source, span)
+                .with_help(
+                    "save the file as UTF-8; if it is not a register at all, remove it from the folder",
+                ),
+            ))
+        }
+    }
+}
+
+/// A short, lower-case reason for an I/O error, without Rust's "(os error N)" suffix.
+pub fn io_reason(error: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match error.kind() {
+        NotFound => "no such file or folder".into(),
+        PermissionDenied => "permission denied".into(),
+        _ => {
+            let text = error.to_string();
+            match text.find(" (os error") {
+                Some(i) => text[..i].to_lowercase(),
+                None => text.to_lowercase(),
+            }
+        }
+    }
+}
