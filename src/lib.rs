@@ -13,12 +13,16 @@
 //!      letter::blocks ──pdf::layout──▶ pages ──pdf::write──▶ PDF bytes
 //! ```
 
+pub mod audit;
 pub mod cli;
 pub mod dates;
 pub mod diag;
 pub mod discover;
+pub mod explain;
+pub mod letter;
 pub mod limits;
 pub mod ods;
+pub mod policy;
 pub mod reader;
 pub mod register;
 pub mod source;

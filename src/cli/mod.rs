@@ -184,6 +184,17 @@ enum AuditFormat {
     Json,
 }
 
+/// Which audit view to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum AuditView {
+    /// One row per flow.
+    Flows,
+    /// One row per practice, with counts by decision.
+    Practices,
+    /// One row per flow id, across practices.
+    FlowIds,
+}
+
 #[derive(Debug, clap::Args)]
 struct PolicyArg {
     /// A policy file to use instead of the built-in `gpc-2026`.
@@ -199,9 +210,11 @@ struct AuditArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: AuditFormat,
-    /// With several registers, list every flow of every practice instead of the summary.
-    #[arg(long)]
-    flows: bool,
+    /// What to list: `flows` (every flow), `practices` (counts per practice) or `flow-ids`
+    /// (each flow id across practices). Default: flows for one register, practices and
+    /// flow ids for several; CSV always lists flows unless told otherwise.
+    #[arg(long, value_enum)]
+    view: Option<AuditView>,
     #[command(flatten)]
     policy: PolicyArg,
     #[command(flatten)]
@@ -363,6 +376,25 @@ pub fn eprint(text: &str) {
 /// Prints an operational error (`gpdata: error: …`) to standard error.
 pub fn error(message: &str) {
     eprint(&format!("gpdata: error: {message}\n"));
+}
+
+/// Loads the policy named on the command line, or the built-in one; prints its diagnostics to
+/// standard error. `None` when it has errors.
+fn load_policy(arg: &PolicyArg) -> Option<crate::policy::Policy> {
+    let Some(path) = &arg.policy else {
+        return Some(crate::policy::builtin());
+    };
+    let (policy, diags) = crate::policy::load_path(path);
+    if !diags.is_empty() {
+        eprint(&crate::diag::render_human(&diags, stderr_is_terminal()));
+    }
+    if policy.is_none() {
+        error(&format!(
+            "the policy `{}` has errors; nothing was audited",
+            path.display()
+        ));
+    }
+    policy
 }
 
 fn stdout_is_terminal() -> bool {

@@ -103,7 +103,7 @@ fn lint_flow(ctx: &mut Ctx, flow: &Flow, today: Date) {
             Code::UnknownFact,
             id_span,
             format!(
-                "flow `{}`: {} {verb} not recorded",
+                "flow `{}`: {} {verb} unknown or not recorded",
                 flow.id,
                 suggest::and_list(&names)
             ),

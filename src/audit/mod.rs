@@ -1,0 +1,235 @@
+//! Audits: the decisions for each register, gathered over a run of many registers, and the
+//! views printed from them (per-flow, per-practice, per-flow-id) as table, CSV or JSON.
+
+pub mod csv;
+pub mod json;
+pub mod table;
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::diag::Diagnostic;
+use crate::discover::Input;
+use crate::policy::{self, Decision, Outcome, Policy};
+use crate::reader::Choice;
+use crate::register::{self, Flow, Register};
+
+/// One flow's row in an audit: the facts people scan for, and the decision.
+#[derive(Debug, Clone, Serialize)]
+pub struct FlowRow {
+    /// Flow id.
+    pub id: String,
+    /// Flow name.
+    pub name: String,
+    /// Recipient.
+    pub recipient: String,
+    /// Purpose word.
+    pub purpose: &'static str,
+    /// Data form word.
+    pub data: &'static str,
+    /// Obligation word.
+    pub obligation: &'static str,
+    /// Agreement status word.
+    pub agreement: &'static str,
+    /// National Data Opt-out handling word.
+    pub national_opt_out: &'static str,
+    /// Type 1 opt-out handling word.
+    pub type_1_opt_out: &'static str,
+    /// The decision and its trail.
+    #[serde(flatten)]
+    pub decision: Decision,
+}
+
+impl FlowRow {
+    fn new(flow: &Flow, decision: Decision) -> Self {
+        FlowRow {
+            id: flow.id.clone(),
+            name: flow.name.clone(),
+            recipient: flow.recipient.clone(),
+            purpose: flow.purpose.as_str(),
+            data: flow.data.as_str(),
+            obligation: flow.obligation.as_str(),
+            agreement: flow.agreement.status.as_str(),
+            national_opt_out: flow.opt_outs.national.as_str(),
+            type_1_opt_out: flow.opt_outs.type_1.as_str(),
+            decision,
+        }
+    }
+}
+
+/// Name and ODS code of an organisation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Org {
+    /// Name.
+    pub name: String,
+    /// ODS code.
+    pub ods_code: String,
+}
+
+/// The audit of one register.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegisterAudit {
+    /// The register file.
+    pub file: String,
+    /// The practice.
+    pub practice: Org,
+    /// The ICB.
+    pub icb: Org,
+    /// Flows per outcome, every outcome present (zero or more).
+    pub counts: BTreeMap<&'static str, usize>,
+    /// One row per flow, in register order.
+    pub flows: Vec<FlowRow>,
+    /// Warnings found while loading (not part of JSON output; printed separately).
+    #[serde(skip)]
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Audits a register already loaded.
+pub fn audit_register(
+    file: &str,
+    register: &Register,
+    policy: &Policy,
+    today: Date,
+) -> RegisterAudit {
+    let decisions = policy::evaluate(policy, register, today);
+    let flows: Vec<FlowRow> = register
+        .flows
+        .iter()
+        .zip(decisions)
+        .map(|(f, d)| FlowRow::new(f, d))
+        .collect();
+    let mut counts: BTreeMap<&'static str, usize> =
+        Outcome::ALL.iter().map(|o| (o.as_str(), 0)).collect();
+    for row in &flows {
+        *counts.entry(row.decision.outcome.as_str()).or_default() += 1;
+    }
+    RegisterAudit {
+        file: file.to_string(),
+        practice: Org {
+            name: register.practice.name.clone(),
+            ods_code: register.practice.ods_code.clone(),
+        },
+        icb: Org {
+            name: register.icb.name.clone(),
+            ods_code: register.icb.ods_code.clone(),
+        },
+        counts,
+        flows,
+        warnings: Vec::new(),
+    }
+}
+
+/// What happened to one input of a run.
+#[derive(Debug)]
+pub enum Item {
+    /// The register loaded and was audited.
+    Audited(Box<RegisterAudit>),
+    /// The register had errors and was skipped.
+    Skipped {
+        /// The file.
+        file: String,
+        /// Its diagnostics (errors and warnings).
+        diags: Vec<Diagnostic>,
+    },
+}
+
+/// Loads and audits each input, in input order, handing results to `sink` as they are ready.
+/// Work is done in parallel in small batches so memory stays flat however many files there are.
+pub fn run(inputs: &[Input], policy: &Policy, today: Date, mut sink: impl FnMut(Item)) {
+    for batch in inputs.chunks(64) {
+        let items: Vec<Item> = batch
+            .par_iter()
+            .map(|input| match input {
+                Input::File(path) => {
+                    let loaded = register::load_path(path, today);
+                    match loaded.register {
+                        Some(register) => {
+                            let mut audit = audit_register(&loaded.name, &register, policy, today);
+                            audit.warnings = loaded.diags;
+                            Item::Audited(Box::new(audit))
+                        }
+                        None => Item::Skipped {
+                            file: loaded.name,
+                            diags: loaded.diags,
+                        },
+                    }
+                }
+                Input::Missing(path, reason) => Item::Skipped {
+                    file: path.display().to_string(),
+                    diags: vec![
+                        crate::diag::Diagnostic::error(
+                            crate::diag::Code::UnreadableFile,
+                            format!("cannot read `{}`: {reason}", path.display()),
+                        )
+                        .with_file_name(&path.display().to_string()),
+                    ],
+                },
+            })
+            .collect();
+        items.into_iter().for_each(&mut sink);
+    }
+}
+
+/// How often each flow id got each outcome across practices.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct FlowIdSummary {
+    /// Practices whose register has this flow id.
+    pub practices: usize,
+    /// Practices per outcome.
+    pub outcomes: BTreeMap<&'static str, usize>,
+}
+
+/// Totals gathered over a run, for summaries and the unused-rule warning.
+#[derive(Debug, Default)]
+pub struct Totals {
+    /// Registers audited.
+    pub audited: usize,
+    /// Registers skipped for errors.
+    pub skipped: Vec<String>,
+    /// Flow ids across practices.
+    pub flow_ids: BTreeMap<String, FlowIdSummary>,
+    /// Matches per rule id.
+    pub rule_hits: BTreeMap<String, usize>,
+    /// Flows per outcome over all registers.
+    pub outcomes: BTreeMap<&'static str, usize>,
+}
+
+impl Totals {
+    /// Adds one item.
+    pub fn add(&mut self, item: &Item) {
+        match item {
+            Item::Audited(audit) => {
+                self.audited += 1;
+                for row in &audit.flows {
+                    let summary = self.flow_ids.entry(row.id.clone()).or_default();
+                    summary.practices += 1;
+                    *summary
+                        .outcomes
+                        .entry(row.decision.outcome.as_str())
+                        .or_default() += 1;
+                    *self
+                        .outcomes
+                        .entry(row.decision.outcome.as_str())
+                        .or_default() += 1;
+                    for m in &row.decision.matches {
+                        *self.rule_hits.entry(m.rule.clone()).or_default() += 1;
+                    }
+                }
+            }
+            Item::Skipped { file, .. } => self.skipped.push(file.clone()),
+        }
+    }
+
+    /// The ids of rules that matched nothing in the whole run.
+    pub fn unused_rules<'p>(&self, policy: &'p Policy) -> Vec<&'p str> {
+        policy
+            .rules
+            .iter()
+            .filter(|r| !self.rule_hits.contains_key(&r.id))
+            .map(|r| r.id.as_str())
+            .collect()
+    }
+}

@@ -1,0 +1,98 @@
+//! Plain-English explanations of decisions, for `gpdata explain`.
+
+use std::fmt::Write as _;
+
+use crate::policy::{Decision, Outcome, Policy};
+use crate::reader::Choice;
+use crate::register::Flow;
+use crate::suggest::plural;
+
+/// The headline verb phrase for an outcome.
+pub fn outcome_phrase(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::SwitchOff => "switch it off",
+        Outcome::Withdraw => "withdraw permission",
+        Outcome::Freeze => "do not sign (freeze)",
+        Outcome::Query => "ask the ICB before deciding (query)",
+        Outcome::Retain => "keep it (retain)",
+        Outcome::Unclassified => "no rule decided it (unclassified)",
+    }
+}
+
+/// Explains one flow's decision; `file` names the register for the line references.
+pub fn explain(file: &str, flow: &Flow, decision: &Decision, policy: &Policy) -> String {
+    let mut out = String::new();
+    let line = flow.spans.get("id").map_or(0, |s| s.line);
+    let _ = writeln!(out, "Flow `{}`: {} ({file}:{line})", flow.id, flow.name);
+    let _ = writeln!(out, "Recipient: {}", flow.recipient);
+    let _ = write!(out, "Decision: {}", outcome_phrase(decision.outcome));
+    match &decision.decided_by {
+        Some(rule) => {
+            let _ = writeln!(out, ", decided by rule `{rule}` of policy {}.", policy.id);
+        }
+        None => {
+            let _ = writeln!(out, ".");
+        }
+    }
+    if decision.matches.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nNo rule of policy {} matched this flow, so gpdata cannot advise on it. It is listed \
+             as unclassified in audits and in the letter's annex. Check its facts with `gpdata check`, \
+             or add a rule that covers it.",
+            policy.id
+        );
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "\n{} matched, in policy order:",
+        plural(decision.matches.len(), "rule", "rules")
+    );
+    for (i, m) in decision.matches.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "\n{}. {} (rule `{}`, action {})",
+            i + 1,
+            m.title,
+            m.rule,
+            m.action.as_str()
+        );
+        let _ = writeln!(out, "   {}", m.rationale);
+        if m.applied != m.action {
+            let _ = writeln!(
+                out,
+                "   The rule asks to {}, but this flow is {}. gpdata never stops a flow that a statute, \
+                 contract or professional duty requires, so it asks the ICB instead.",
+                m.action.phrase(),
+                flow.obligation.phrase()
+            );
+        }
+        if !m.facts.is_empty() {
+            let _ = writeln!(out, "   It relied on:");
+            for fact in &m.facts {
+                let _ = writeln!(
+                    out,
+                    "   - {} is {} ({file}:{}:{})",
+                    fact.field, fact.value, fact.line, fact.column
+                );
+            }
+        }
+        if let Some(cites) = &m.cites {
+            let _ = writeln!(out, "   Guidance: {cites}");
+        }
+    }
+    if decision.matches.len() > 1 {
+        let _ = writeln!(
+            out,
+            "\nWhen several rules match, the strongest action wins: switch-off, withdraw, freeze, query, retain."
+        );
+    }
+    if !decision.questions.is_empty() {
+        let _ = writeln!(out, "\nQuestions this puts to the ICB:");
+        for q in &decision.questions {
+            let _ = writeln!(out, "- {q}");
+        }
+    }
+    out
+}

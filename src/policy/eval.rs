@@ -1,0 +1,246 @@
+//! Evaluating a policy against a register: one decision per flow, with the trail of rules and
+//! facts that produced it.
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::register::{Flow, Register};
+
+use super::fields::{self, Fact};
+use super::model::*;
+
+/// The outcome for one flow: an action, or `unclassified` when no rule matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// See [`Action::SwitchOff`].
+    SwitchOff,
+    /// See [`Action::Withdraw`].
+    Withdraw,
+    /// See [`Action::Freeze`].
+    Freeze,
+    /// See [`Action::Query`].
+    Query,
+    /// See [`Action::Retain`].
+    Retain,
+    /// No rule matched: a finding of its own, never silently dropped.
+    Unclassified,
+}
+
+impl Outcome {
+    /// Every outcome, strongest first.
+    pub const ALL: [Outcome; 6] = [
+        Outcome::SwitchOff,
+        Outcome::Withdraw,
+        Outcome::Freeze,
+        Outcome::Query,
+        Outcome::Retain,
+        Outcome::Unclassified,
+    ];
+
+    /// The kebab-case word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::SwitchOff => "switch-off",
+            Outcome::Withdraw => "withdraw",
+            Outcome::Freeze => "freeze",
+            Outcome::Query => "query",
+            Outcome::Retain => "retain",
+            Outcome::Unclassified => "unclassified",
+        }
+    }
+
+    /// True for outcomes that stop data flowing.
+    pub fn stops_flow(self) -> bool {
+        matches!(
+            self,
+            Outcome::SwitchOff | Outcome::Withdraw | Outcome::Freeze
+        )
+    }
+}
+
+impl From<Action> for Outcome {
+    fn from(action: Action) -> Self {
+        match action {
+            Action::SwitchOff => Outcome::SwitchOff,
+            Action::Withdraw => Outcome::Withdraw,
+            Action::Freeze => Outcome::Freeze,
+            Action::Query => Outcome::Query,
+            Action::Retain => Outcome::Retain,
+        }
+    }
+}
+
+/// A fact a rule relied on, and where the register states it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FactUse {
+    /// The field path.
+    pub field: &'static str,
+    /// The value as written (or "(not recorded)").
+    pub value: String,
+    /// 1-based line in the register (0 when the fact is absent and the flow has no line).
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+}
+
+/// One rule that matched a flow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Match {
+    /// The rule's id.
+    pub rule: String,
+    /// The rule's title.
+    pub title: String,
+    /// The action the rule asked for.
+    pub action: Action,
+    /// The action applied after the safety cap (differs only for binding flows).
+    pub applied: Action,
+    /// Why.
+    pub rationale: String,
+    /// The guidance cited.
+    pub cites: Option<String>,
+    /// The facts the rule relied on.
+    pub facts: Vec<FactUse>,
+}
+
+/// The decision for one flow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    /// The flow's id.
+    pub flow: String,
+    /// What the practice should do.
+    pub outcome: Outcome,
+    /// The rule that set the outcome (the first matching rule with the strongest action).
+    pub decided_by: Option<String>,
+    /// Every matching rule, in policy order.
+    pub matches: Vec<Match>,
+    /// Questions for the ICB, from every matching rule, without repeats.
+    pub questions: Vec<String>,
+    /// Set when the safety cap lowered a rule's action.
+    pub capped: bool,
+}
+
+/// Decides every flow of `register` under `policy`, judging dates as of `today`.
+pub fn evaluate(policy: &Policy, register: &Register, today: Date) -> Vec<Decision> {
+    register
+        .flows
+        .iter()
+        .map(|flow| decide(policy, flow, today))
+        .collect()
+}
+
+/// Decides one flow.
+pub fn decide(policy: &Policy, flow: &Flow, today: Date) -> Decision {
+    let mut matches = Vec::new();
+    let mut questions: Vec<String> = Vec::new();
+    for rule in &policy.rules {
+        let mut facts = Vec::new();
+        if !holds(&rule.when, flow, today, &mut facts) {
+            continue;
+        }
+        // The invariant: nothing stops a flow that a statute, contract or duty requires.
+        let applied = if rule.action.stops_flow() && flow.obligation.is_binding() {
+            Action::Query
+        } else {
+            rule.action
+        };
+        for question in &rule.ask {
+            let q = fill(question, flow);
+            if !questions.contains(&q) {
+                questions.push(q);
+            }
+        }
+        facts.sort_by_key(|f| (f.line, f.column));
+        facts.dedup();
+        matches.push(Match {
+            rule: rule.id.clone(),
+            title: rule.title.clone(),
+            action: rule.action,
+            applied,
+            rationale: rule.rationale.clone(),
+            cites: rule.cites.clone(),
+            facts,
+        });
+    }
+    let decisive = matches.iter().min_by_key(|m| m.applied);
+    Decision {
+        flow: flow.id.clone(),
+        outcome: decisive.map_or(Outcome::Unclassified, |m| m.applied.into()),
+        decided_by: decisive.map(|m| m.rule.clone()),
+        capped: matches.iter().any(|m| m.applied != m.action),
+        matches,
+        questions,
+    }
+}
+
+fn fill(template: &str, flow: &Flow) -> String {
+    template
+        .replace("{recipient}", &flow.recipient)
+        .replace("{name}", &flow.name)
+        .replace("{id}", &flow.id)
+        .replace(
+            "{platform}",
+            flow.platform.as_deref().unwrap_or("the platform"),
+        )
+}
+
+fn holds(condition: &Condition, flow: &Flow, today: Date, facts: &mut Vec<FactUse>) -> bool {
+    match condition {
+        Condition::All(parts) => parts.iter().all(|p| holds(p, flow, today, facts)),
+        Condition::Any(parts) => {
+            // Keep only the facts of the branch that held, so explanations stay to the point.
+            for part in parts {
+                let mut branch = Vec::new();
+                if holds(part, flow, today, &mut branch) {
+                    facts.extend(branch);
+                    return true;
+                }
+            }
+            false
+        }
+        Condition::Not(inner) => !holds(inner, flow, today, facts),
+        Condition::Test { path, test } => {
+            let fact = fields::read(flow, path, today);
+            let result = passes(test, &fact, today);
+            let span = flow
+                .spans
+                .get(path)
+                .or_else(|| flow.spans.get(fields::span_path(path)))
+                .or_else(|| flow.spans.get("id"))
+                .copied()
+                .unwrap_or_default();
+            facts.push(FactUse {
+                field: path,
+                value: fact.display(),
+                line: span.line,
+                column: span.column,
+            });
+            result
+        }
+    }
+}
+
+fn resolve(day: DateRef, today: Date) -> Date {
+    match day {
+        DateRef::Fixed(d) => d,
+        DateRef::Today(days) => today.checked_add(days.days()).unwrap_or(today),
+    }
+}
+
+fn passes(test: &Test, fact: &Fact, today: Date) -> bool {
+    match (test, fact) {
+        (Test::OneOf(words), Fact::Word(w)) => words.contains(w),
+        (Test::NoneOf(words), Fact::Word(w)) => !words.contains(w),
+        (Test::Before(day), Fact::Date(Some(d))) => *d < resolve(*day, today),
+        (Test::OnOrAfter(day), Fact::Date(Some(d))) => *d >= resolve(*day, today),
+        (Test::Present(want), Fact::Date(d)) => d.is_some() == *want,
+        (Test::Present(want), Fact::Text(t)) => t.is_some() == *want,
+        (Test::Contains(needles), Fact::Text(Some(t))) => {
+            let hay = t.to_lowercase();
+            needles.iter().any(|n| hay.contains(n.as_str()))
+        }
+        (Test::Is(want), Fact::Bool(b)) => b == want,
+        _ => false,
+    }
+}

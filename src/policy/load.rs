@@ -1,0 +1,439 @@
+//! Reading a policy file, validated like a register: codes, positions and suggestions.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::diag::{Code, Diagnostic};
+use crate::reader::Ctx;
+use crate::source::SourceFile;
+use crate::suggest;
+use crate::yaml::{self, Node, Value};
+
+use super::fields::{self, Kind};
+use super::model::*;
+use super::safety;
+
+const TOP: &[&str] = &["policy", "title", "version", "rules"];
+const RULE: &[&str] = &["id", "title", "when", "action", "rationale", "cites", "ask"];
+const COMBINATORS: [&str; 3] = ["all", "any", "not"];
+
+/// Parses and validates a policy; `None` when it has errors. Warnings are returned either way.
+pub fn load(file: Arc<SourceFile>) -> (Option<Policy>, Vec<Diagnostic>) {
+    let mut ctx = Ctx::new(file.clone());
+    let policy = match yaml::parse(&file) {
+        Ok(root) => read(&mut ctx, &root),
+        Err(d) => {
+            ctx.diags.push(*d);
+            None
+        }
+    };
+    if let Some(policy) = &policy {
+        safety::warn_unsafe_rules(&mut ctx, policy);
+    }
+    let mut diags = ctx.diags;
+    crate::diag::sort(&mut diags);
+    let policy = policy.filter(|_| !diags.iter().any(Diagnostic::is_error));
+    (policy, diags)
+}
+
+fn read(ctx: &mut Ctx, root: &Node) -> Option<Policy> {
+    let mut top = ctx.map(root, "policy file", TOP)?;
+    let id = top
+        .require(
+            ctx,
+            "policy",
+            "start the file with `policy: my-lmc-2026` (the policy's id)",
+        )
+        .and_then(|n| ctx.text(n, "policy"));
+    let title = top
+        .get("title")
+        .and_then(|n| ctx.text(n, "title"))
+        .unwrap_or_default();
+    let version = top
+        .get("version")
+        .and_then(|n| ctx.text(n, "version"))
+        .unwrap_or_default();
+    let rules = match top.require(ctx, "rules", "add a `rules:` list") {
+        Some(node) => read_rules(ctx, node),
+        None => Vec::new(),
+    };
+    top.finish(ctx);
+    let id = id?;
+    Some(Policy {
+        title: if title.is_empty() { id.clone() } else { title },
+        id,
+        version,
+        rules,
+        source: ctx.file.name.clone(),
+    })
+}
+
+fn read_rules(ctx: &mut Ctx, node: &Node) -> Vec<Rule> {
+    let Value::Seq(items) = &node.value else {
+        ctx.report(
+            Code::WrongType,
+            node.span,
+            format!("`rules` should be a list, but it is {}", node.value.kind()),
+            Some("write each rule as a list item starting with `- id: …`".into()),
+        );
+        return Vec::new();
+    };
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    let mut rules = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let Some(rule) = read_rule(ctx, item, i) else {
+            continue;
+        };
+        if let Some(line) = seen.get(&rule.id) {
+            ctx.report(
+                Code::DuplicateRuleId,
+                rule.span,
+                format!(
+                    "rule id `{}` is already used by the rule at line {line}",
+                    rule.id
+                ),
+                Some("give each rule its own id".into()),
+            );
+        } else {
+            seen.insert(rule.id.clone(), rule.span.line);
+        }
+        rules.push(rule);
+    }
+    rules
+}
+
+fn read_rule(ctx: &mut Ctx, node: &Node, index: usize) -> Option<Rule> {
+    let label = format!("rules[{}]", index + 1);
+    let mut map = ctx.map(node, &label, RULE)?;
+    let id_node = map.require(
+        ctx,
+        "id",
+        "give the rule a short id, e.g. `withdraw-voluntary-secondary`",
+    );
+    let id = id_node.and_then(|n| ctx.text(n, &format!("{label}.id")));
+    let span = id_node.map_or(map.span, |n| n.span);
+    let title = map
+        .require(
+            ctx,
+            "title",
+            "give the rule a title a practice manager will understand",
+        )
+        .and_then(|n| ctx.text(n, &format!("{label}.title")));
+    let when = map
+        .require(
+            ctx,
+            "when",
+            "add `when:` with the facts the rule matches, e.g. `{purpose: secondary}`",
+        )
+        .and_then(|n| condition(ctx, n));
+    let action = map
+        .require(
+            ctx,
+            "action",
+            "add `action:` (switch-off, withdraw, freeze, query or retain)",
+        )
+        .and_then(|n| ctx.choice::<Action>(n, &format!("{label}.action")));
+    let rationale = map
+        .require(
+            ctx,
+            "rationale",
+            "say why in a sentence; explanations and letters quote it",
+        )
+        .and_then(|n| ctx.text(n, &format!("{label}.rationale")));
+    let cites = map
+        .get("cites")
+        .and_then(|n| ctx.text(n, &format!("{label}.cites")));
+    let ask = map
+        .get("ask")
+        .map(|n| ctx.text_list(n, &format!("{label}.ask")))
+        .unwrap_or_default();
+    map.finish(ctx);
+    Some(Rule {
+        id: id?,
+        title: title?,
+        when: when?,
+        action: action?,
+        rationale: rationale?,
+        cites,
+        ask,
+        span,
+    })
+}
+
+/// Reads a condition mapping: each key is a field path or `all`/`any`/`not`; several keys all
+/// have to hold.
+fn condition(ctx: &mut Ctx, node: &Node) -> Option<Condition> {
+    let Value::Map(entries) = &node.value else {
+        ctx.report(
+            Code::WrongType,
+            node.span,
+            format!(
+                "a condition should be a mapping of field: value, but it is {}",
+                node.value.kind()
+            ),
+            Some("e.g. `when: {purpose: secondary, obligation: voluntary}`".into()),
+        );
+        return None;
+    };
+    if entries.is_empty() {
+        ctx.report(
+            Code::MissingField,
+            node.span,
+            "the condition is empty".into(),
+            Some("name at least one fact, e.g. `{purpose: secondary}`".into()),
+        );
+        return None;
+    }
+    let mut parts = Vec::new();
+    let mut ok = true;
+    for (key, value) in entries {
+        let Value::Str(name) = &key.value else {
+            ctx.report(
+                Code::WrongType,
+                key.span,
+                "a condition key should be a field path".into(),
+                None,
+            );
+            ok = false;
+            continue;
+        };
+        let part = match name.as_str() {
+            "all" | "any" => list_of_conditions(ctx, value, name).map(|c| {
+                if name == "all" {
+                    Condition::All(c)
+                } else {
+                    Condition::Any(c)
+                }
+            }),
+            "not" => condition(ctx, value).map(|c| Condition::Not(Box::new(c))),
+            path => {
+                match fields::field(path) {
+                    Some(field) => test(ctx, field, value).map(|test| Condition::Test {
+                        path: field.path,
+                        test,
+                    }),
+                    None => {
+                        let candidates = fields::FIELDS.iter().map(|f| f.path).chain(COMBINATORS);
+                        let help = match suggest::closest(path, candidates) {
+                        Some(best) => format!("did you mean `{best}`?"),
+                        None => "see `gpdata policy show` or the README for the fields a rule can test".into(),
+                    };
+                        ctx.report(
+                            Code::UnknownFieldPath,
+                            key.span,
+                            format!("`{path}` is not a register field a rule can test"),
+                            Some(help),
+                        );
+                        None
+                    }
+                }
+            }
+        };
+        match part {
+            Some(p) => parts.push(p),
+            None => ok = false,
+        }
+    }
+    if !ok {
+        return None;
+    }
+    Some(if parts.len() == 1 {
+        parts.remove(0)
+    } else {
+        Condition::All(parts)
+    })
+}
+
+fn list_of_conditions(ctx: &mut Ctx, node: &Node, name: &str) -> Option<Vec<Condition>> {
+    let Value::Seq(items) = &node.value else {
+        ctx.report(
+            Code::WrongType,
+            node.span,
+            format!(
+                "`{name}` should be a list of conditions, but it is {}",
+                node.value.kind()
+            ),
+            Some(format!(
+                "write `{name}:` followed by items starting with `- `"
+            )),
+        );
+        return None;
+    };
+    let parts: Vec<Option<Condition>> = items.iter().map(|i| condition(ctx, i)).collect();
+    parts.into_iter().collect()
+}
+
+fn test(ctx: &mut Ctx, field: &'static fields::Field, node: &Node) -> Option<Test> {
+    match (&field.kind, &node.value) {
+        (Kind::Words(words), Value::Map(entries))
+            if entries.len() == 1 && is_key(&entries[0].0, "not") =>
+        {
+            words_list(ctx, field, words(), &entries[0].1).map(Test::NoneOf)
+        }
+        (Kind::Words(words), Value::Str(_) | Value::Seq(_)) => {
+            words_list(ctx, field, words(), node).map(Test::OneOf)
+        }
+        (Kind::Bool, Value::Bool(b)) => Some(Test::Is(*b)),
+        (Kind::Date | Kind::Text, Value::Map(entries)) if entries.len() == 1 => {
+            let (op, arg) = (&entries[0].0, &entries[0].1);
+            let op_name = match &op.value {
+                Value::Str(s) => s.as_str(),
+                _ => "",
+            };
+            match (field.kind, op_name) {
+                (_, "present") => match arg.value {
+                    Value::Bool(b) => Some(Test::Present(b)),
+                    _ => bad_operand(ctx, arg, "`present` takes true or false"),
+                },
+                (Kind::Date, "before") => date_ref(ctx, arg).map(Test::Before),
+                (Kind::Date, "on-or-after") => date_ref(ctx, arg).map(Test::OnOrAfter),
+                (Kind::Text, "contains") => {
+                    let words = ctx.text_list(arg, "contains");
+                    if words.is_empty() {
+                        bad_operand(ctx, arg, "`contains` takes text or a list of texts")
+                    } else {
+                        Some(Test::Contains(
+                            words.into_iter().map(|w| w.to_lowercase()).collect(),
+                        ))
+                    }
+                }
+                _ => bad_operator(ctx, op, field, op_name),
+            }
+        }
+        _ => bad_operator(ctx, node, field, ""),
+    }
+}
+
+fn is_key(node: &Node, name: &str) -> bool {
+    matches!(&node.value, Value::Str(s) if s == name)
+}
+
+fn operators(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Words(_) => "a word, a list of words, or `{not: [words]}`",
+        Kind::Date => {
+            "`{before: today}`, `{on-or-after: today+28}`, `{before: 2026-04-01}` or `{present: true}`"
+        }
+        Kind::Text => "`{contains: [words]}` or `{present: true}`",
+        Kind::Bool => "true or false",
+    }
+}
+
+fn bad_operator(ctx: &mut Ctx, node: &Node, field: &fields::Field, name: &str) -> Option<Test> {
+    let what = if name.is_empty() {
+        "this test".to_string()
+    } else {
+        format!("`{name}`")
+    };
+    ctx.report(
+        Code::InvalidOperator,
+        node.span,
+        format!("{what} does not fit the field `{}`", field.path),
+        Some(format!("`{}` takes {}", field.path, operators(field.kind))),
+    );
+    None
+}
+
+fn bad_operand(ctx: &mut Ctx, node: &Node, help: &str) -> Option<Test> {
+    ctx.report(
+        Code::InvalidOperator,
+        node.span,
+        "this operator's value does not fit".into(),
+        Some(help.into()),
+    );
+    None
+}
+
+fn words_list(
+    ctx: &mut Ctx,
+    field: &fields::Field,
+    allowed: Vec<&'static str>,
+    node: &Node,
+) -> Option<Vec<&'static str>> {
+    let items: Vec<&Node> = match &node.value {
+        Value::Seq(items) => items.iter().collect(),
+        _ => vec![node],
+    };
+    let mut out = Vec::new();
+    let mut ok = true;
+    for item in items {
+        let word = match &item.value {
+            Value::Str(s) => s.as_str(),
+            _ => {
+                ctx.report(
+                    Code::WrongType,
+                    item.span,
+                    format!("values of `{}` are words", field.path),
+                    None,
+                );
+                ok = false;
+                continue;
+            }
+        };
+        match allowed.iter().find(|w| **w == word) {
+            Some(w) => out.push(*w),
+            None => {
+                let help = match suggest::closest(word, allowed.iter().copied()) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => format!("`{}` takes {}", field.path, suggest::or_list(&allowed)),
+                };
+                ctx.report(
+                    Code::InvalidValue,
+                    item.span,
+                    format!("`{word}` is not a value of `{}`", field.path),
+                    Some(help),
+                );
+                ok = false;
+            }
+        }
+    }
+    if out.is_empty() && ok {
+        ctx.report(
+            Code::MissingField,
+            node.span,
+            "the list of values is empty".into(),
+            None,
+        );
+        return None;
+    }
+    ok.then_some(out)
+}
+
+fn date_ref(ctx: &mut Ctx, node: &Node) -> Option<DateRef> {
+    let text = match &node.value {
+        Value::Str(s) => s.trim().to_string(),
+        _ => String::new(),
+    };
+    if let Some(rest) = text.strip_prefix("today") {
+        let rest = rest.trim();
+        if rest.is_empty() {
+            return Some(DateRef::Today(0));
+        }
+        let days = rest
+            .strip_suffix('d')
+            .unwrap_or(rest)
+            .replace(' ', "")
+            .parse::<i32>()
+            .ok()
+            .filter(|d| d.abs() <= 3660);
+        if let Some(days) = days {
+            return Some(DateRef::Today(days));
+        }
+    } else if let Ok(date) = crate::dates::parse(&text) {
+        return Some(DateRef::Fixed(date));
+    }
+    ctx.report(
+        Code::InvalidDate,
+        node.span,
+        format!(
+            "`{}` is not a date or `today`",
+            if text.is_empty() {
+                node.value.kind().to_string()
+            } else {
+                text
+            }
+        ),
+        Some("write `today`, `today+28`, `today-90` or a date such as 2026-04-01".into()),
+    );
+    None
+}

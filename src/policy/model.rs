@@ -1,0 +1,142 @@
+//! The policy types: ordered rules of conditions and actions.
+
+use serde::Serialize;
+
+use crate::reader::Choice;
+use crate::source::Span;
+
+/// What the practice should do about a flow, strongest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// Turn off software or a function (e.g. medicines optimisation software).
+    SwitchOff,
+    /// Withdraw permission for an existing voluntary flow.
+    Withdraw,
+    /// Do not sign a new agreement.
+    Freeze,
+    /// Ask the ICB for facts before deciding.
+    Query,
+    /// Keep the flow.
+    Retain,
+}
+
+impl Choice for Action {
+    const ALL: &'static [Self] = &[
+        Action::SwitchOff,
+        Action::Withdraw,
+        Action::Freeze,
+        Action::Query,
+        Action::Retain,
+    ];
+    const NOUN: &'static str = "action";
+    fn as_str(self) -> &'static str {
+        match self {
+            Action::SwitchOff => "switch-off",
+            Action::Withdraw => "withdraw",
+            Action::Freeze => "freeze",
+            Action::Query => "query",
+            Action::Retain => "retain",
+        }
+    }
+}
+
+impl Action {
+    /// True for the actions that stop data flowing; never allowed on a binding flow.
+    pub fn stops_flow(self) -> bool {
+        matches!(self, Action::SwitchOff | Action::Withdraw | Action::Freeze)
+    }
+
+    /// The action as a verb phrase for sentences.
+    pub fn phrase(self) -> &'static str {
+        match self {
+            Action::SwitchOff => "switch off",
+            Action::Withdraw => "withdraw permission",
+            Action::Freeze => "freeze sign-up",
+            Action::Query => "query with the ICB",
+            Action::Retain => "retain",
+        }
+    }
+}
+
+/// A policy: an id, a title, a version and ordered rules.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// Short id, e.g. `gpc-2026`.
+    pub id: String,
+    /// Title for people.
+    pub title: String,
+    /// The policy's own version.
+    pub version: String,
+    /// The rules, in file order.
+    pub rules: Vec<Rule>,
+    /// The file the policy came from (`(built in)` for the default).
+    pub source: String,
+}
+
+/// One rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Stable id, unique in the policy.
+    pub id: String,
+    /// Title for people.
+    pub title: String,
+    /// When the rule applies.
+    pub when: Condition,
+    /// What it advises.
+    pub action: Action,
+    /// Why, in a sentence or two.
+    pub rationale: String,
+    /// The guidance it follows.
+    pub cites: Option<String>,
+    /// Questions for the ICB; `{recipient}`, `{name}` and `{id}` are filled in per flow.
+    pub ask: Vec<String>,
+    /// Where the rule starts in the policy file.
+    pub span: Span,
+}
+
+/// A condition over a flow's facts.
+#[derive(Debug, Clone)]
+pub enum Condition {
+    /// Every part holds (also what several keys in one mapping mean).
+    All(Vec<Condition>),
+    /// At least one part holds.
+    Any(Vec<Condition>),
+    /// The part does not hold.
+    Not(Box<Condition>),
+    /// A test on one field.
+    Test {
+        /// The field path.
+        path: &'static str,
+        /// The test.
+        test: Test,
+    },
+}
+
+/// A test on one field's value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Test {
+    /// The word is one of these (a single word is a one-item list).
+    OneOf(Vec<&'static str>),
+    /// The word is none of these.
+    NoneOf(Vec<&'static str>),
+    /// The date is recorded and falls before the reference day.
+    Before(DateRef),
+    /// The date is recorded and falls on or after the reference day.
+    OnOrAfter(DateRef),
+    /// The date or text is recorded (`true`) or not (`false`).
+    Present(bool),
+    /// The text contains one of these, ignoring case.
+    Contains(Vec<String>),
+    /// The derived truth value equals this.
+    Is(bool),
+}
+
+/// A day a date is compared with: a fixed date, or the audit date plus or minus some days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateRef {
+    /// A calendar date.
+    Fixed(jiff::civil::Date),
+    /// The audit date moved by this many days.
+    Today(i32),
+}
