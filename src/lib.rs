@@ -22,6 +22,8 @@ pub mod explain;
 pub mod letter;
 pub mod limits;
 pub mod ods;
+pub mod output;
+pub mod pdf;
 pub mod policy;
 pub mod reader;
 pub mod register;

@@ -1,3 +1,244 @@
-pub(super) fn run(_: &super::LetterArgs) -> super::Exit {
-    super::Exit::Usage
+//! `gpdata letter`: one letter per register, written atomically, in parallel for folders.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+
+use crate::diag::{self, Code, Diagnostic};
+use crate::discover::{self, Input};
+use crate::letter::{LetterOptions, Renderer, templates, text};
+use crate::output::write_atomic;
+use crate::pdf::{self, PdfOptions};
+use crate::policy::{self, Policy};
+use crate::register;
+use crate::suggest::plural;
+
+use super::{Exit, LetterArgs, LetterFormat, eprint, error, load_policy, stderr_is_terminal};
+
+/// What happened to one register.
+enum Outcome {
+    Written(PathBuf),
+    Skipped(Vec<Diagnostic>),
+}
+
+pub(super) fn run(args: &LetterArgs) -> Exit {
+    let Some(policy) = load_policy(&args.policy) else {
+        return Exit::InputErrors;
+    };
+    let sources = match templates::resolve(args.templates.as_deref()) {
+        Ok(s) => s,
+        Err(d) => {
+            eprint(&diag::render_human(&[*d], stderr_is_terminal()));
+            return Exit::InputErrors;
+        }
+    };
+    let renderer = match Renderer::new(sources) {
+        Ok(r) => r,
+        Err(d) => {
+            eprint(&diag::render_human(&[*d], stderr_is_terminal()));
+            error("the templates have errors; no letters were written");
+            return Exit::InputErrors;
+        }
+    };
+    let today = args.date.today();
+    let inputs = discover::expand(&args.paths);
+    if inputs.is_empty() {
+        error("no registers found (looked for *.yaml and *.yml files)");
+        return Exit::Usage;
+    }
+    let ext = args.format.extension();
+    // One register may go to a named file; otherwise -o is a folder (created if needed).
+    let single_file = match &args.output {
+        Some(p) if inputs.len() == 1 && !p.is_dir() && p.extension().is_some() => Some(p.clone()),
+        _ => None,
+    };
+    let folder = match (&single_file, &args.output) {
+        (Some(_), _) => None,
+        (None, Some(dir)) => Some(dir.clone()),
+        (None, None) => Some(PathBuf::from(".")),
+    };
+    if let Some(dir) = &folder
+        && let Err(e) = std::fs::create_dir_all(dir)
+    {
+        error(&format!(
+            "cannot create the output folder `{}`: {}",
+            dir.display(),
+            crate::source::io_reason(&e)
+        ));
+        return Exit::Usage;
+    }
+    let options = LetterOptions {
+        kind: args.kind.as_str(),
+        date: today,
+        reply_days: args.reply_days,
+        reference: args.reference.clone(),
+        previous_date: args.previous_date,
+        previous_reference: args.previous_ref.clone(),
+    };
+    let pdf_options = PdfOptions {
+        tagged: !args.untagged,
+        pdfa: args.pdfa,
+    };
+    let job = Job {
+        renderer: &renderer,
+        policy: &policy,
+        options: &options,
+        format: args.format,
+        pdf: pdf_options,
+        single_file: single_file.as_deref(),
+        folder: folder.as_deref(),
+        ext,
+        today,
+        claimed: Mutex::new(HashSet::new()),
+    };
+    let progress = (inputs.len() > 1 && !args.no_progress && stderr_is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(inputs.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} letters {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+    {
+        Ok(pool) => pool,
+        Err(e) => {
+            error(&format!("cannot start worker threads: {e}"));
+            return Exit::Usage;
+        }
+    };
+    let (mut written, mut skipped) = (0usize, 0usize);
+    for batch in inputs.chunks(256) {
+        let results: Vec<Outcome> = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|input| {
+                    let r = job.one(input);
+                    if let Some(bar) = &progress {
+                        bar.inc(1);
+                    }
+                    r
+                })
+                .collect()
+        });
+        for r in results {
+            match r {
+                Outcome::Written(path) => {
+                    written += 1;
+                    if inputs.len() == 1 {
+                        eprint(&format!("wrote {}\n", path.display()));
+                    }
+                }
+                Outcome::Skipped(diags) => {
+                    skipped += 1;
+                    let shown: Vec<Diagnostic> =
+                        diags.into_iter().filter(Diagnostic::is_error).collect();
+                    let text = diag::render_short(&shown);
+                    match &progress {
+                        Some(bar) => bar.suspend(|| eprint(&text)),
+                        None => eprint(&text),
+                    }
+                }
+            }
+        }
+    }
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    if inputs.len() > 1 || skipped > 0 {
+        let mut summary = format!("{} written", plural(written, "letter", "letters"));
+        if let Some(dir) = &folder {
+            summary.push_str(&format!(" to {}", dir.display()));
+        }
+        if skipped > 0 {
+            summary.push_str(&format!(
+                "; {} skipped for errors (run `gpdata check` on {})",
+                plural(skipped, "register", "registers"),
+                if skipped == 1 { "it" } else { "them" }
+            ));
+        }
+        eprint(&format!("{summary}\n"));
+    }
+    if skipped > 0 {
+        Exit::InputErrors
+    } else {
+        Exit::Ok
+    }
+}
+
+struct Job<'a> {
+    renderer: &'a Renderer,
+    policy: &'a Policy,
+    options: &'a LetterOptions,
+    format: LetterFormat,
+    pdf: PdfOptions,
+    single_file: Option<&'a Path>,
+    folder: Option<&'a Path>,
+    ext: &'static str,
+    today: jiff::civil::Date,
+    claimed: Mutex<HashSet<String>>,
+}
+
+impl Job<'_> {
+    fn one(&self, input: &Input) -> Outcome {
+        let path = match input {
+            Input::File(p) => p,
+            Input::Missing(p, reason) => {
+                return Outcome::Skipped(vec![super::check::missing(p, reason)]);
+            }
+        };
+        let loaded = register::load_path(path, self.today);
+        let Some(register) = loaded.register else {
+            return Outcome::Skipped(loaded.diags);
+        };
+        let fail = |message: String| {
+            Outcome::Skipped(vec![
+                Diagnostic::error(Code::UnreadableFile, message).with_file_name(&loaded.name),
+            ])
+        };
+        // The file name comes from the validated ODS code only, so no register text can steer
+        // where the letter is written.
+        let ods = &register.practice.ods_code;
+        let target = match self.single_file {
+            Some(file) => file.to_path_buf(),
+            None => {
+                let name = format!("{ods}-{}.{}", self.options.kind, self.ext);
+                let claimed = self.claimed.lock().map(|mut set| set.insert(name.clone()));
+                if matches!(claimed, Ok(false)) {
+                    return fail(format!(
+                        "another register in this run is also for practice {ods}; its letter would overwrite this one"
+                    ));
+                }
+                self.folder.unwrap_or(Path::new(".")).join(name)
+            }
+        };
+        let decisions = policy::evaluate(self.policy, &register, self.today);
+        let letter = match self
+            .renderer
+            .render(&register, &decisions, self.policy, self.options)
+        {
+            Ok(l) => l,
+            Err(d) => return Outcome::Skipped(vec![*d]),
+        };
+        let bytes = match self.format {
+            LetterFormat::Pdf => match pdf::render(&letter, self.pdf) {
+                Ok(b) => b,
+                Err(e) => return fail(format!("{e}")),
+            },
+            LetterFormat::Md => text::to_markdown(&letter).into_bytes(),
+            LetterFormat::Txt => text::to_text(&letter).into_bytes(),
+        };
+        match write_atomic(&target, &bytes) {
+            Ok(()) => Outcome::Written(target),
+            Err(e) => fail(format!(
+                "cannot write `{}`: {}",
+                target.display(),
+                crate::source::io_reason(&e)
+            )),
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! The letter templates: built into the binary, replaceable by name from a folder.
 //!
-//! A template folder given with `--templates DIR` may hold any of `enquiry.md` and
-//! `follow-up.md` (and `macros.md`, which both include); a file found there replaces the
+//! A template folder given with `--templates DIR` may hold `enquiry.md`, `follow-up.md`
+//! or both; a file found there replaces the
 //! built-in template of the same name, the others stay built in. Only those names are ever read,
 //! so a template name can never reach outside the folder.
 
@@ -17,22 +17,16 @@ pub const BUILTIN_LIST: &[(&str, &str)] = &[
         "follow-up",
         "the letter chasing what the ICB has not answered",
     ),
-    (
-        "macros",
-        "shared pieces both letters use (flow lists, the annex table)",
-    ),
 ];
 
 const ENQUIRY: &str = include_str!("../../templates/enquiry.md");
 const FOLLOW_UP: &str = include_str!("../../templates/follow-up.md");
-const MACROS: &str = include_str!("../../templates/macros.md");
 
 /// The text of a built-in template.
 pub fn builtin(name: &str) -> Option<&'static str> {
     match name {
         "enquiry" => Some(ENQUIRY),
         "follow-up" => Some(FOLLOW_UP),
-        "macros" => Some(MACROS),
         _ => None,
     }
 }
