@@ -103,6 +103,7 @@ pub(super) fn run(args: &LetterArgs) -> Exit {
     });
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
+        .stack_size(crate::limits::WORKER_STACK)
         .build()
     {
         Ok(pool) => pool,

@@ -332,13 +332,15 @@ pub fn run() -> i32 {
         Err(e) => {
             let _ = e.print();
             return match e.kind() {
-                clap::error::ErrorKind::DisplayHelp
-                | clap::error::ErrorKind::DisplayVersion
-                | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => 0,
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
                 _ => Exit::Usage as i32,
             };
         }
     };
+    // Registers are parsed on rayon's threads; give them room (see `limits::MAX_DEPTH`).
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(crate::limits::WORKER_STACK)
+        .build_global();
     let exit = match args.command {
         Command::Check(a) => check::run(&a),
         Command::Audit(a) => audit::run(&a),

@@ -68,9 +68,9 @@ pub fn warn_unsafe_rules(ctx: &mut Ctx, policy: &Policy) {
                 Code::UnsafeRule,
                 rule.span,
                 format!(
-                    "rule `{}` could {} a flow that a statute, contract or professional duty requires",
+                    "rule `{}` could apply `{}` to a flow that a statute, contract or professional duty requires",
                     rule.id,
-                    rule.action.phrase()
+                    rule.action.as_str()
                 ),
                 Some(
                     "add `obligation: [voluntary, unknown]` to its `when:`; until then gpdata caps it to `query` for statutory, contractual, locally commissioned and professional flows"

@@ -1,0 +1,400 @@
+//! The real binary, run as a user would: exit codes, output formats, golden outputs.
+
+mod common;
+
+use std::fs;
+
+use common::*;
+
+const SAMPLES: [&str; 3] = ["riverside", "westbourne", "fellside"];
+
+#[test]
+fn sample_registers_have_no_errors() {
+    let out = gpdata().args(["check", "registers/"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("3 registers checked"));
+}
+
+#[test]
+fn check_reports_errors_with_exit_code_1_and_carries_on() {
+    let out = gpdata()
+        .args([
+            "check",
+            "--format",
+            "short",
+            "tests/fixtures/diagnostics/invalid-value.yaml",
+            "registers/riverside.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("tests/fixtures/diagnostics/invalid-value.yaml:16:14: error[invalid-value]: `secondry` is not a valid purpose (help: did you mean `secondary`?)"), "{text}");
+    assert!(
+        text.contains("registers/riverside.yaml:"),
+        "the second file was still checked"
+    );
+}
+
+#[test]
+fn check_human_output_has_a_snippet_and_summary() {
+    let out = gpdata()
+        .args(["check", "tests/fixtures/diagnostics/unknown-key.yaml"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.contains("error[unknown-key]: unknown key `purpse` in `flows[1]`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("purpse: secondary") && text.contains("^^^^^^"),
+        "{text}"
+    );
+    assert!(text.contains("did you mean `purpose`?"));
+    assert!(text.contains("1 register checked: 1 of 1 has errors"));
+    assert!(!text.contains('\u{1b}'), "no colour when not on a terminal");
+}
+
+#[test]
+fn check_json_is_an_array_of_diagnostics() {
+    let out = gpdata()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "tests/fixtures/diagnostics/duplicate-flow-id.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let items: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = &items[0];
+    for key in [
+        "file", "line", "column", "severity", "code", "message", "help",
+    ] {
+        assert!(first.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(first["code"], "duplicate-flow-id");
+    assert_eq!(first["line"], 23);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(gpdata().output().unwrap().status.code(), Some(2));
+    assert_eq!(
+        gpdata().args(["check"]).output().unwrap().status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        gpdata()
+            .args(["audit", "--date", "2026-13-01", "registers/"])
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        gpdata().args(["--version"]).output().unwrap().status.code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn missing_paths_are_errors_but_others_are_checked() {
+    let out = gpdata()
+        .args([
+            "check",
+            "--format",
+            "short",
+            "no/such.yaml",
+            "registers/fellside.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("no/such.yaml:0:0: error[unreadable-file]"));
+}
+
+#[test]
+fn schema_matches_the_shipped_file() {
+    let out = gpdata().arg("schema").output().unwrap();
+    let shipped = fs::read_to_string(path("gpdata.schema.json")).unwrap();
+    assert_eq!(
+        stdout(&out),
+        shipped,
+        "run `gpdata schema > gpdata.schema.json`"
+    );
+}
+
+#[test]
+fn audit_outputs_match_golden_files() {
+    let table = gpdata()
+        .args(["audit", "registers/riverside.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(table.status.code(), Some(0));
+    insta::assert_snapshot!("audit_riverside_table", stdout(&table));
+    let several = gpdata().args(["audit", "registers/"]).output().unwrap();
+    insta::assert_snapshot!("audit_all_table", stdout(&several));
+    let csv = gpdata()
+        .args(["audit", "registers/", "--format", "csv"])
+        .output()
+        .unwrap();
+    let text = stdout(&csv);
+    assert!(
+        text.starts_with('\u{feff}'),
+        "CSV starts with a BOM for Excel"
+    );
+    assert!(text.contains("\r\n"), "CSV uses CRLF line ends");
+    insta::assert_snapshot!("audit_all_csv", text);
+    let json = gpdata()
+        .args(["audit", "registers/", "--format", "json"])
+        .output()
+        .unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    insta::assert_json_snapshot!("audit_all_json", value);
+}
+
+#[test]
+fn audit_skips_broken_registers_and_says_so() {
+    let out = gpdata()
+        .args([
+            "audit",
+            "registers/riverside.yaml",
+            "tests/fixtures/diagnostics/invalid-value.yaml",
+            "--view",
+            "practices",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("1 of 2 registers have errors and were skipped"));
+    assert!(stderr(&out).contains("error[invalid-value]"));
+}
+
+#[test]
+fn explain_matches_golden_file() {
+    let out = gpdata()
+        .args(["explain", "registers/riverside.yaml", "icb-phm"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!("explain_riverside_icb_phm", stdout(&out));
+    let missing = gpdata()
+        .args(["explain", "registers/riverside.yaml", "icb-phn"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("did you mean `icb-phm`?"));
+}
+
+#[test]
+fn letters_match_golden_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    for name in SAMPLES {
+        for (kind, extra) in [
+            ("enquiry", vec![]),
+            ("follow-up", vec!["--previous-date", "2026-05-14"]),
+        ] {
+            let out = gpdata()
+                .args([
+                    "letter",
+                    &format!("registers/{name}.yaml"),
+                    "--format",
+                    "txt",
+                    "--kind",
+                    kind,
+                ])
+                .args(extra)
+                .arg("-o")
+                .arg(tmp.path())
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+            let written = fs::read_dir(tmp.path()).unwrap().flatten().find(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .ends_with(&format!("-{kind}.txt"))
+                    && fs::read_to_string(e.path())
+                        .unwrap()
+                        .contains(&format!("{}", name_of(name)))
+            });
+            let text = fs::read_to_string(written.expect("letter written").path()).unwrap();
+            insta::assert_snapshot!(format!("letter_{name}_{kind}"), text);
+        }
+    }
+}
+
+fn name_of(sample: &str) -> &'static str {
+    match sample {
+        "riverside" => "Riverside Medical Centre",
+        "westbourne" => "Westbourne Green Surgery",
+        _ => "Fellside Health Centre",
+    }
+}
+
+#[test]
+fn letters_are_named_after_the_ods_code() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = gpdata()
+        .args(["letter", "registers/", "--untagged", "-o"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut names: Vec<String> = fs::read_dir(tmp.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "B82005-enquiry.pdf",
+            "E85124-enquiry.pdf",
+            "P81742-enquiry.pdf"
+        ]
+    );
+    assert!(stderr(&out).contains("3 letters written"));
+}
+
+#[test]
+fn bulk_letters_skip_a_broken_register_and_write_the_rest() {
+    let inputs = tempfile::tempdir().unwrap();
+    let outputs = tempfile::tempdir().unwrap();
+    fs::copy(
+        path("registers/riverside.yaml"),
+        inputs.path().join("a.yaml"),
+    )
+    .unwrap();
+    fs::copy(
+        path("tests/fixtures/diagnostics/wrong-type.yaml"),
+        inputs.path().join("b.yaml"),
+    )
+    .unwrap();
+    fs::copy(
+        path("registers/fellside.yaml"),
+        inputs.path().join("c.yaml"),
+    )
+    .unwrap();
+    let out = gpdata()
+        .arg("letter")
+        .arg(inputs.path())
+        .arg("-o")
+        .arg(outputs.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let written: Vec<_> = fs::read_dir(outputs.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(written.len(), 2, "{written:?}");
+    let err = stderr(&out);
+    assert!(
+        err.contains("error[wrong-type]")
+            && err.contains("2 letters written")
+            && err.contains("1 register skipped"),
+        "{err}"
+    );
+}
+
+#[test]
+fn templates_can_be_replaced_by_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = gpdata()
+        .args([
+            "letter",
+            "registers/riverside.yaml",
+            "--format",
+            "txt",
+            "--templates",
+            "tests/fixtures/templates/custom",
+            "-o",
+        ])
+        .arg(tmp.path().join("letter.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = fs::read_to_string(tmp.path().join("letter.txt")).unwrap();
+    assert!(text.contains("A custom body from the LMC."));
+    assert!(text.contains("Letter for Riverside Medical Centre"));
+    let shown = gpdata()
+        .args(["templates", "show", "enquiry"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&shown),
+        fs::read_to_string(path("templates/enquiry.md")).unwrap()
+    );
+}
+
+#[test]
+fn policy_show_prints_the_builtin_policy_which_checks_clean() {
+    let out = gpdata().args(["policy", "show"]).output().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("p.yaml");
+    fs::write(&file, out.stdout).unwrap();
+    let check = gpdata()
+        .args(["policy", "check"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+}
+
+#[test]
+fn a_custom_policy_changes_the_audit() {
+    let out = gpdata()
+        .args([
+            "audit",
+            "registers/riverside.yaml",
+            "--format",
+            "json",
+            "--policy",
+            "tests/fixtures/policies/clean.yaml",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["policy"]["id"], "test");
+    // The test policy withdraws the six voluntary secondary-use flows and leaves the rest unclassified.
+    assert_eq!(v["registers"][0]["counts"]["unclassified"], 25);
+    assert_eq!(v["registers"][0]["counts"]["withdraw"], 6);
+}
+
+#[test]
+fn init_writes_a_register_that_checks_clean_and_refuses_to_overwrite() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("mine.yaml");
+    assert_eq!(
+        gpdata()
+            .arg("init")
+            .arg(&file)
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(0)
+    );
+    let check = gpdata()
+        .args(["check", "--format", "short"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+    assert_eq!(
+        gpdata()
+            .arg("init")
+            .arg(&file)
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(2)
+    );
+}

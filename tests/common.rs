@@ -1,0 +1,45 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+/// The crate root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A path under the crate root.
+pub fn path(rel: &str) -> PathBuf {
+    root().join(rel)
+}
+
+/// The fixed date every test uses, so outputs are reproducible.
+pub const DATE: &str = "2026-11-21";
+
+/// The gpdata binary, run from the crate root with a fixed date and no colour.
+pub fn gpdata() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("gpdata").expect("binary built");
+    cmd.current_dir(root())
+        .env("GPDATA_DATE", DATE)
+        .env("NO_COLOR", "1")
+        .env_remove("GPDATA_POLICY")
+        .env_remove("GPDATA_TEMPLATES")
+        .env_remove("GPDATA_OUTPUT")
+        .env_remove("GPDATA_FORMAT");
+    cmd
+}
+
+/// Standard output of a finished command as text.
+pub fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Standard error of a finished command as text.
+pub fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The date as a jiff date.
+pub fn date() -> jiff::civil::Date {
+    DATE.parse().expect("valid date")
+}
