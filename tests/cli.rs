@@ -219,7 +219,7 @@ fn letters_match_golden_text() {
                     .ends_with(&format!("-{kind}.txt"))
                     && fs::read_to_string(e.path())
                         .unwrap()
-                        .contains(&format!("{}", name_of(name)))
+                        .contains(name_of(name))
             });
             let text = fs::read_to_string(written.expect("letter written").path()).unwrap();
             insta::assert_snapshot!(format!("letter_{name}_{kind}"), text);

@@ -6,7 +6,7 @@ use std::num::NonZeroU16;
 use krilla::Document;
 use krilla::SerializeSettings;
 use krilla::color::rgb;
-use krilla::configure::{Archival, ConfigurationBuilder};
+use krilla::configure::{Accessibility, Archival, ConfigurationBuilder};
 use krilla::destination::XyzDestination;
 use krilla::geom::{PathBuilder, Point, Rect, Size};
 use krilla::metadata::{DateTime, Metadata};
@@ -48,9 +48,15 @@ pub fn write(letter: &Letter, layout: &Layout, options: PdfOptions) -> Result<Ve
         ascii_compatible: false,
         ..SerializeSettings::default()
     };
-    if options.pdfa {
-        let config = ConfigurationBuilder::new()
-            .with_archival_validator(Archival::A2_B)
+    if options.pdfa || options.tagged {
+        let mut builder = ConfigurationBuilder::new();
+        if options.pdfa {
+            builder = builder.with_archival_validator(Archival::A2_B);
+        }
+        if options.tagged {
+            builder = builder.with_accessibility_validator(Accessibility::UA1);
+        }
+        let config = builder
             .finish()
             .map_err(|e| PdfError::Krilla(format!("{e:?}")))?;
         settings.configuration = config;
