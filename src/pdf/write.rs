@@ -120,37 +120,8 @@ pub fn write(letter: &Letter, layout: &Layout, options: PdfOptions) -> Result<Ve
                     y,
                     width,
                     grey,
-                } => {
-                    let mut pb = PathBuilder::new();
-                    pb.push_rect(
-                        match Rect::from_xywh(*x1, *y - width / 2.0, x2 - x1, *width) {
-                            Some(r) => r,
-                            None => continue,
-                        },
-                    );
-                    if let Some(path) = pb.finish() {
-                        surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
-                            ArtifactType::Layout,
-                        )));
-                        surface.set_fill(Some(grey_fill(*grey)));
-                        surface.draw_path(&path);
-                        surface.end_tagged();
-                    }
-                }
-                Op::Fill { x, y, w, h, grey } => {
-                    let mut pb = PathBuilder::new();
-                    if let Some(r) = Rect::from_xywh(*x, *y, *w, *h) {
-                        pb.push_rect(r);
-                    }
-                    if let Some(path) = pb.finish() {
-                        surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
-                            ArtifactType::Layout,
-                        )));
-                        surface.set_fill(Some(grey_fill(*grey)));
-                        surface.draw_path(&path);
-                        surface.end_tagged();
-                    }
-                }
+                } => fill_rect(&mut surface, *x1, *y - width / 2.0, x2 - x1, *width, *grey),
+                Op::Fill { x, y, w, h, grey } => fill_rect(&mut surface, *x, *y, *w, *h, *grey),
             }
         }
         surface.finish();
@@ -171,6 +142,23 @@ pub fn write(letter: &Letter, layout: &Layout, options: PdfOptions) -> Result<Ve
     document
         .finish()
         .map_err(|e| PdfError::Krilla(e.to_string()))
+}
+
+/// Fills a rectangle as a layout artifact (rules and table shading carry no content).
+fn fill_rect(surface: &mut krilla::surface::Surface, x: f32, y: f32, w: f32, h: f32, grey: f32) {
+    let Some(rect) = Rect::from_xywh(x, y, w, h) else {
+        return;
+    };
+    let mut pb = PathBuilder::new();
+    pb.push_rect(rect);
+    if let Some(path) = pb.finish() {
+        surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
+            ArtifactType::Layout,
+        )));
+        surface.set_fill(Some(grey_fill(grey)));
+        surface.draw_path(&path);
+        surface.end_tagged();
+    }
 }
 
 fn grey_fill(grey: f32) -> Fill {
