@@ -276,6 +276,27 @@ impl<'n> MapReader<'n> {
         node
     }
 
+    /// Required text under `key`: `missing-field` when absent, or when present but empty.
+    pub fn require_text(
+        &mut self,
+        ctx: &mut Ctx,
+        key: &str,
+        field: &str,
+        help: &str,
+    ) -> Option<(String, Span)> {
+        let node = self.require(ctx, key, help)?;
+        let text = ctx.text(node, field);
+        if text.is_none() && matches!(node.value, Value::Str(_)) {
+            ctx.report(
+                Code::MissingField,
+                node.span,
+                format!("`{field}` is empty"),
+                Some(help.into()),
+            );
+        }
+        text.map(|t| (t, node.span))
+    }
+
     /// The span of `key` itself, when it is present (even with an empty value).
     pub fn key_span(&self, key: &str) -> Option<Span> {
         self.entries

@@ -324,3 +324,17 @@ fn sample_registers_use_every_enumeration_value() {
     let missing: Vec<&&str> = all.iter().filter(|w| !seen.contains(**w)).collect();
     assert!(missing.is_empty(), "sample registers never use {missing:?}");
 }
+
+#[test]
+fn a_rule_with_an_empty_title_is_an_error_not_silently_dropped() {
+    let (policy, diags) = policy::load_text(
+        "p.yaml",
+        "policy: p\nrules:\n  - {id: a, title: \"\", when: {purpose: mixed}, action: query, rationale: R}\n",
+    );
+    assert!(policy.is_none());
+    let d = diags
+        .iter()
+        .find(|d| d.code.as_str() == "missing-field")
+        .expect("missing-field");
+    assert_eq!(d.message, "`rules[1].title` is empty");
+}

@@ -39,12 +39,13 @@ pub fn load(file: Arc<SourceFile>) -> (Option<Policy>, Vec<Diagnostic>) {
 fn read(ctx: &mut Ctx, root: &Node) -> Option<Policy> {
     let mut top = ctx.map(root, "policy file", TOP)?;
     let id = top
-        .require(
+        .require_text(
             ctx,
+            "policy",
             "policy",
             "start the file with `policy: my-lmc-2026` (the policy's id)",
         )
-        .and_then(|n| ctx.text(n, "policy"));
+        .map(|(id, _)| id);
     let title = top
         .get("title")
         .and_then(|n| ctx.text(n, "title"))
@@ -105,20 +106,19 @@ fn read_rules(ctx: &mut Ctx, node: &Node) -> Vec<Rule> {
 fn read_rule(ctx: &mut Ctx, node: &Node, index: usize) -> Option<Rule> {
     let label = format!("rules[{}]", index + 1);
     let mut map = ctx.map(node, &label, RULE)?;
-    let id_node = map.require(
+    let id = map.require_text(
         ctx,
         "id",
+        &format!("{label}.id"),
         "give the rule a short id, e.g. `withdraw-voluntary-secondary`",
     );
-    let id = id_node.and_then(|n| ctx.text(n, &format!("{label}.id")));
-    let span = id_node.map_or(map.span, |n| n.span);
-    let title = map
-        .require(
-            ctx,
-            "title",
-            "give the rule a title a practice manager will understand",
-        )
-        .and_then(|n| ctx.text(n, &format!("{label}.title")));
+    let span = id.as_ref().map_or(map.span, |(_, span)| *span);
+    let title = map.require_text(
+        ctx,
+        "title",
+        &format!("{label}.title"),
+        "give the rule a title a practice manager will understand",
+    );
     let when = map
         .require(
             ctx,
@@ -133,13 +133,12 @@ fn read_rule(ctx: &mut Ctx, node: &Node, index: usize) -> Option<Rule> {
             "add `action:` (switch-off, withdraw, freeze, query or retain)",
         )
         .and_then(|n| ctx.choice::<Action>(n, &format!("{label}.action")));
-    let rationale = map
-        .require(
-            ctx,
-            "rationale",
-            "say why in a sentence; explanations and letters quote it",
-        )
-        .and_then(|n| ctx.text(n, &format!("{label}.rationale")));
+    let rationale = map.require_text(
+        ctx,
+        "rationale",
+        &format!("{label}.rationale"),
+        "say why in a sentence; explanations and letters quote it",
+    );
     let cites = map
         .get("cites")
         .and_then(|n| ctx.text(n, &format!("{label}.cites")));
@@ -149,11 +148,11 @@ fn read_rule(ctx: &mut Ctx, node: &Node, index: usize) -> Option<Rule> {
         .unwrap_or_default();
     map.finish(ctx);
     Some(Rule {
-        id: id?,
-        title: title?,
+        id: id?.0,
+        title: title?.0,
         when: when?,
         action: action?,
-        rationale: rationale?,
+        rationale: rationale?.0,
         cites,
         ask,
         span,

@@ -114,26 +114,6 @@ fn read_version(ctx: &mut Ctx, top: &mut MapReader) -> Option<u32> {
     }
 }
 
-fn required_text(
-    ctx: &mut Ctx,
-    map: &mut MapReader,
-    key: &str,
-    field: &str,
-    help: &str,
-) -> Option<(String, Span)> {
-    let node = map.require(ctx, key, help)?;
-    let text = ctx.text(node, field);
-    if text.is_none() && matches!(node.value, Value::Str(_)) {
-        ctx.report(
-            Code::MissingField,
-            node.span,
-            format!("`{field}` is empty"),
-            Some(help.into()),
-        );
-    }
-    text.map(|t| (t, node.span))
-}
-
 fn optional_text(ctx: &mut Ctx, map: &mut MapReader, key: &str, field: &str) -> Option<String> {
     map.get(key).and_then(|n| ctx.text(n, field))
 }
@@ -159,16 +139,14 @@ fn read_address(ctx: &mut Ctx, map: &mut MapReader, field: &str) -> Option<Vec<S
 
 fn read_practice(ctx: &mut Ctx, node: &Node) -> Option<Practice> {
     let mut map = ctx.map(node, "practice", PRACTICE)?;
-    let name = required_text(
+    let name = map.require_text(
         ctx,
-        &mut map,
         "name",
         "practice.name",
         "give the practice's name as on its letterhead",
     );
-    let ods_code = required_text(
+    let ods_code = map.require_text(
         ctx,
-        &mut map,
         "ods_code",
         "practice.ods_code",
         "give the practice's ODS code, e.g. B82005",
@@ -212,9 +190,8 @@ fn read_practice(ctx: &mut Ctx, node: &Node) -> Option<Practice> {
 
 fn read_person(ctx: &mut Ctx, node: &Node) -> Option<Person> {
     let mut map = ctx.map(node, "practice.signatory", PERSON)?;
-    let name = required_text(
+    let name = map.require_text(
         ctx,
-        &mut map,
         "name",
         "practice.signatory.name",
         "give the name of the person who signs, e.g. Dr Amina Patel",
@@ -229,16 +206,14 @@ fn read_person(ctx: &mut Ctx, node: &Node) -> Option<Person> {
 
 fn read_icb(ctx: &mut Ctx, node: &Node) -> Option<Icb> {
     let mut map = ctx.map(node, "icb", ICB)?;
-    let name = required_text(
+    let name = map.require_text(
         ctx,
-        &mut map,
         "name",
         "icb.name",
         "give the ICB's full name, e.g. NHS Humber and North Yorkshire Integrated Care Board",
     );
-    let ods_code = required_text(
+    let ods_code = map.require_text(
         ctx,
-        &mut map,
         "ods_code",
         "icb.ods_code",
         "give the ICB's ODS code, e.g. QOQ or Z9B2Z",
@@ -379,9 +354,8 @@ fn read_flow(ctx: &mut Ctx, node: &Node, index: usize) -> Option<Flow> {
     let label = format!("flows[{}]", index + 1);
     let mut map = ctx.map(node, &label, FLOW)?;
     let mut spans: BTreeMap<&'static str, Span> = BTreeMap::new();
-    let id = required_text(
+    let id = map.require_text(
         ctx,
-        &mut map,
         "id",
         &format!("{label}.id"),
         "give the flow a short id such as `icb-phm`",
@@ -407,16 +381,14 @@ fn read_flow(ctx: &mut Ctx, node: &Node, index: usize) -> Option<Flow> {
         Some((id, _)) => format!("{id}.{key}"),
         None => format!("{label}.{key}"),
     };
-    let name = required_text(
+    let name = map.require_text(
         ctx,
-        &mut map,
         "name",
         &field("name"),
         "say what the flow is, e.g. Population health management extract",
     );
-    let recipient = required_text(
+    let recipient = map.require_text(
         ctx,
-        &mut map,
         "recipient",
         &field("recipient"),
         "name the organisation that receives the data",
@@ -611,9 +583,8 @@ fn read_counterparty(
         });
     }
     let mut map = ctx.map(node, field, COUNTERPARTY)?;
-    let name = required_text(
+    let name = map.require_text(
         ctx,
-        &mut map,
         "name",
         &format!("{field}.name"),
         "name the organisation the agreement is with",
