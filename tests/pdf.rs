@@ -170,3 +170,31 @@ fn pdfa_and_untagged_variants_are_written() {
     );
     assert!(u.len() < t.len());
 }
+
+#[test]
+fn a_table_header_taller_than_a_page_overflows_instead_of_looping() {
+    // Regression: a custom template's header taller than a page made the row placer start new
+    // pages for ever.
+    let dir = tempfile::tempdir().unwrap();
+    let words = "word ".repeat(3000);
+    fs::write(
+        dir.path().join("enquiry.md"),
+        format!("# Subject\n\n| {words} | B |\n|---|---|\n| one | two |\n"),
+    )
+    .unwrap();
+    let out = gpdata()
+        .args([
+            "letter",
+            "registers/riverside.yaml",
+            "--untagged",
+            "--templates",
+        ])
+        .arg(dir.path())
+        .arg("-o")
+        .arg(dir.path().join("x.pdf"))
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(text_of(&dir.path().join("x.pdf")).contains("two"));
+}

@@ -133,6 +133,9 @@ pub struct Layout {
 /// One line of text: segments of uniform style with their x offsets.
 type Line = Vec<(f32, Style, String)>;
 
+/// A cell's text broken into lines, each with its width.
+type CellLines = Vec<(Line, f32)>;
+
 /// Breaks styled text into lines no wider than `width`.
 pub fn break_lines(
     fam: &Family,
@@ -228,6 +231,15 @@ fn runs(inline: &Inline, bold: bool) -> Vec<(Style, &str)> {
              }| (Style::of(*b || bold, *italic), text.as_str()),
         )
         .collect()
+}
+
+/// A table's geometry, shared by its header and rows.
+struct Grid<'a> {
+    x: f32,
+    width: f32,
+    widths: &'a [f32],
+    /// The header's lines and height, when it repeats on each page.
+    header: Option<(&'a [CellLines], f32)>,
 }
 
 /// Horizontal alignment of a paragraph.
@@ -470,99 +482,132 @@ impl Typesetter {
         let table = self.elem(Kind::Table, parent);
         let thead = self.elem(Kind::THead, Some(table));
         let line_h = TABLE * LEADING;
-        let header_lines: Vec<Vec<(Line, f32)>> = (0..cols)
+        let header_lines: Vec<CellLines> = (0..cols)
             .map(|c| break_lines(self.fam, &runs(&cell(header, c), true), TABLE, widths[c]))
             .collect();
         let header_h = header_lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * line_h + pad;
-        if header_h + line_h * 2.0 + pad > self.room() {
+        // A header taller than half a page (only a custom template can write one) is not
+        // repeated: it is set once like a body row, so it splits across pages instead of
+        // running off the bottom.
+        let repeat = header_h <= (Self::bottom() - TOP) / 2.0;
+        let grid = Grid {
+            x,
+            width,
+            widths: &widths,
+            header: repeat.then_some((header_lines.as_slice(), header_h)),
+        };
+        if header_h.min(Self::bottom() - TOP) + line_h * 2.0 + pad > self.room() {
             self.new_page();
         }
         let hrow = self.elem(Kind::TR, Some(thead));
         let hcells: Vec<usize> = (0..cols).map(|_| self.elem(Kind::TH, Some(hrow))).collect();
-        let draw_header = |ts: &mut Typesetter, owners: Option<&[usize]>| {
-            ts.page.push(Op::Fill {
-                x,
-                y: ts.y,
-                w: width,
-                h: header_h,
-                grey: 0.9,
-            });
-            let mut cx = x;
-            for c in 0..cols {
-                let owner = owners.map_or(Owner::Artifact, |o| Owner::Elem(o[c]));
-                for (i, (line, _)) in header_lines[c].iter().enumerate() {
-                    let base = ts.y + CELL_PAD + i as f32 * line_h + TABLE * 0.93;
-                    for (dx, style, text) in line {
-                        ts.page.push(Op::Text {
-                            x: cx + CELL_PAD + dx,
-                            y: base,
-                            style: *style,
-                            size: TABLE,
-                            text: text.clone(),
-                            owner,
-                        });
-                    }
-                }
-                cx += widths[c] + pad;
-            }
-            ts.y += header_h;
-            ts.page.push(Op::Rule {
-                x1: x,
-                x2: x + width,
-                y: ts.y,
-                width: 0.6,
-                grey: 0.35,
-            });
-        };
-        draw_header(self, Some(&hcells));
+        if repeat {
+            self.table_header(&grid, Some(&hcells));
+        } else {
+            self.table_row(&grid, &header_lines, &hcells);
+        }
         let tbody = self.elem(Kind::TBody, Some(table));
         for row in rows {
             let tr = self.elem(Kind::TR, Some(tbody));
             let cells: Vec<usize> = (0..cols).map(|_| self.elem(Kind::TD, Some(tr))).collect();
-            let lines: Vec<Vec<(Line, f32)>> = (0..cols)
+            let lines: Vec<CellLines> = (0..cols)
                 .map(|c| break_lines(self.fam, &runs(&cell(row, c), false), TABLE, widths[c]))
                 .collect();
-            let total = lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
-            let mut done = 0;
-            while done < total {
-                let fit = ((self.room() - pad) / line_h).floor().max(0.0) as usize;
-                // Keep a row whole when it fits on a fresh page; split only rows taller than a page.
-                let fresh = ((Self::bottom() - TOP - header_h - pad) / line_h).floor() as usize;
-                if fit == 0 || (fit < total - done && total - done <= fresh) {
-                    self.new_page();
-                    draw_header(self, None);
-                    continue;
-                }
-                let take = fit.min(total - done);
-                let mut cx = x;
-                for c in 0..cols {
-                    for (i, (line, _)) in lines[c].iter().skip(done).take(take).enumerate() {
-                        let base = self.y + CELL_PAD + i as f32 * line_h + TABLE * 0.93;
-                        for (dx, style, text) in line {
-                            self.page.push(Op::Text {
-                                x: cx + CELL_PAD + dx,
-                                y: base,
-                                style: *style,
-                                size: TABLE,
-                                text: text.clone(),
-                                owner: Owner::Elem(cells[c]),
-                            });
-                        }
-                    }
-                    cx += widths[c] + pad;
-                }
-                self.y += take as f32 * line_h + pad;
-                self.page.push(Op::Rule {
-                    x1: x,
-                    x2: x + width,
-                    y: self.y,
-                    width: 0.3,
-                    grey: 0.6,
-                });
-                done += take;
-            }
+            self.table_row(&grid, &lines, &cells);
         }
         self.y += PARA_GAP + 2.0;
+    }
+
+    /// Draws the shaded header row; `owners` are its TH elements the first time, and `None`
+    /// (page furniture) when it is repeated on a new page.
+    fn table_header(&mut self, grid: &Grid, owners: Option<&[usize]>) {
+        let Some((lines, h)) = grid.header else {
+            return;
+        };
+        self.page.push(Op::Fill {
+            x: grid.x,
+            y: self.y,
+            w: grid.width,
+            h,
+            grey: 0.9,
+        });
+        self.cells(grid.x, grid.widths, lines, 0, usize::MAX, |c| {
+            owners.map_or(Owner::Artifact, |o| Owner::Elem(o[c]))
+        });
+        self.y += h;
+        self.page.push(Op::Rule {
+            x1: grid.x,
+            x2: grid.x + grid.width,
+            y: self.y,
+            width: 0.6,
+            grey: 0.35,
+        });
+    }
+
+    /// Places one row, keeping it whole when it fits on a fresh page and splitting it between
+    /// lines only when it is taller than a page; the header repeats on each new page.
+    fn table_row(&mut self, grid: &Grid, lines: &[CellLines], owners: &[usize]) {
+        let pad = 2.0 * CELL_PAD;
+        let line_h = TABLE * LEADING;
+        let header_h = grid.header.map_or(0.0, |(_, h)| h);
+        let total = lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        let fresh = ((Self::bottom() - TOP - header_h - pad) / line_h).floor() as usize;
+        let mut done = 0;
+        let mut fresh_page = false;
+        while done < total {
+            let fit = ((self.room() - pad) / line_h).floor().max(0.0) as usize;
+            if !fresh_page && (fit == 0 || (fit < total - done && total - done <= fresh)) {
+                self.new_page();
+                self.table_header(grid, None);
+                fresh_page = true;
+                continue;
+            }
+            // On a fresh page always place at least one line, so no input can loop for ever.
+            let take = fit.max(1).min(total - done);
+            fresh_page = false;
+            self.cells(grid.x, grid.widths, lines, done, take, |c| {
+                Owner::Elem(owners[c])
+            });
+            self.y += take as f32 * line_h + pad;
+            self.page.push(Op::Rule {
+                x1: grid.x,
+                x2: grid.x + grid.width,
+                y: self.y,
+                width: 0.3,
+                grey: 0.6,
+            });
+            done += take;
+        }
+    }
+
+    /// Draws lines `skip..skip + take` of each column's cell text in a table row at `self.y`.
+    fn cells(
+        &mut self,
+        x: f32,
+        widths: &[f32],
+        lines: &[CellLines],
+        skip: usize,
+        take: usize,
+        owner: impl Fn(usize) -> Owner,
+    ) {
+        let line_h = TABLE * LEADING;
+        let mut cx = x;
+        for (c, column) in lines.iter().enumerate() {
+            for (i, (line, _)) in column.iter().skip(skip).take(take).enumerate() {
+                let base = self.y + CELL_PAD + i as f32 * line_h + TABLE * 0.93;
+                for (dx, style, text) in line {
+                    self.page.push(Op::Text {
+                        x: cx + CELL_PAD + dx,
+                        y: base,
+                        style: *style,
+                        size: TABLE,
+                        text: text.clone(),
+                        owner: owner(c),
+                    });
+                }
+            }
+            cx += widths[c] + 2.0 * CELL_PAD;
+        }
     }
 
     fn plain_lines(
