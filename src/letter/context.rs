@@ -91,6 +91,15 @@ pub fn default_reference(ods_code: &str, kind: &str) -> String {
     format!("{ods_code}/DSA/{n}")
 }
 
+impl LetterOptions {
+    /// This letter's reference: the one given, or the default for the practice and kind.
+    pub fn reference_for(&self, ods_code: &str) -> String {
+        self.reference
+            .clone()
+            .unwrap_or_else(|| default_reference(ods_code, self.kind))
+    }
+}
+
 /// Builds the template context.
 pub fn build(
     register: &Register,
@@ -105,12 +114,10 @@ pub fn build(
         .map(|(f, d)| view(f, d))
         .collect();
     let of = |outcome: Outcome| -> Vec<FlowView> {
-        register
-            .flows
+        views
             .iter()
-            .zip(decisions)
-            .filter(|(_, d)| d.outcome == outcome)
-            .map(|(f, d)| view(f, d))
+            .filter(|v| v.decision == outcome.as_str())
+            .cloned()
             .collect()
     };
     let ods = &register.practice.ods_code;
@@ -122,10 +129,7 @@ pub fn build(
         kind: options.kind,
         date: dates::long(options.date),
         iso_date: options.date.to_string(),
-        reference: options
-            .reference
-            .clone()
-            .unwrap_or_else(|| default_reference(ods, options.kind)),
+        reference: options.reference_for(ods),
         reply_by: dates::long(reply_by),
         reply_days: options.reply_days,
         previous_date: options.previous_date.map(dates::long).unwrap_or_default(),

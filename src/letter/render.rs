@@ -196,10 +196,7 @@ fn frame(register: &Register, options: &LetterOptions) -> Frame {
     {
         cc.push(lmc.clone());
     }
-    let reference = options
-        .reference
-        .clone()
-        .unwrap_or_else(|| context::default_reference(&p.ods_code, options.kind));
+    let reference = options.reference_for(&p.ods_code);
     Frame {
         practice_name: p.name.clone(),
         practice_lines,
