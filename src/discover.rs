@@ -7,6 +7,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::diag::{Code, Diagnostic};
 use crate::source::io_reason;
 
 /// One input: a file to read, or a path that could not be used (with the reason).
@@ -16,6 +17,17 @@ pub enum Input {
     File(PathBuf),
     /// A path that does not exist or cannot be listed.
     Missing(PathBuf, String),
+}
+
+/// The `unreadable-file` error for a path that could not be used.
+pub fn missing(path: &Path, reason: &str) -> Diagnostic {
+    let name = path.display().to_string();
+    Diagnostic::error(
+        Code::UnreadableFile,
+        format!("cannot read `{name}`: {reason}"),
+    )
+    .with_file_name(&name)
+    .with_help("check the path; folders are searched for *.yaml and *.yml files")
 }
 
 /// True for file names that look like YAML.

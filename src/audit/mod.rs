@@ -159,13 +159,7 @@ pub fn run(inputs: &[Input], policy: &Policy, today: Date, mut sink: impl FnMut(
                 }
                 Input::Missing(path, reason) => Item::Skipped {
                     file: path.display().to_string(),
-                    diags: vec![
-                        crate::diag::Diagnostic::error(
-                            crate::diag::Code::UnreadableFile,
-                            format!("cannot read `{}`: {reason}", path.display()),
-                        )
-                        .with_file_name(&path.display().to_string()),
-                    ],
+                    diags: vec![crate::discover::missing(path, reason)],
                 },
             })
             .collect();

@@ -20,7 +20,7 @@ pub(super) fn run(args: &CheckArgs) -> Exit {
     for input in &inputs {
         let diags = match input {
             Input::File(path) => register::load_path(path, today).diags,
-            Input::Missing(path, reason) => vec![missing(path, reason)],
+            Input::Missing(path, reason) => vec![discover::missing(path, reason)],
         };
         let errors = diags.iter().filter(|d| d.is_error()).count();
         if errors > 0 {
@@ -52,16 +52,6 @@ pub(super) fn run(args: &CheckArgs) -> Exit {
     } else {
         Exit::Ok
     }
-}
-
-pub(super) fn missing(path: &std::path::Path, reason: &str) -> Diagnostic {
-    let name = path.display().to_string();
-    Diagnostic::error(
-        crate::diag::Code::UnreadableFile,
-        format!("cannot read `{name}`: {reason}"),
-    )
-    .with_file_name(&name)
-    .with_help("check the path; folders are searched for *.yaml and *.yml files")
 }
 
 fn summary(total: usize, errors: usize, warnings: usize) -> String {

@@ -189,7 +189,7 @@ impl Job<'_> {
         let path = match input {
             Input::File(p) => p,
             Input::Missing(p, reason) => {
-                return Outcome::Skipped(vec![super::check::missing(p, reason)]);
+                return Outcome::Skipped(vec![discover::missing(p, reason)]);
             }
         };
         let loaded = register::load_path(path, self.today);
