@@ -87,27 +87,34 @@ impl Face {
     }
 }
 
-/// The four faces.
+/// The four faces, each loaded the first time it is used (most letters never need italics).
 pub struct Family {
-    faces: [Face; 4],
+    faces: [OnceLock<Face>; 4],
 }
 
 impl Family {
     /// The face for a style.
     pub fn face(&self, style: Style) -> &Face {
-        &self.faces[style as usize]
+        self.faces[style as usize].get_or_init(|| {
+            Face::load(match style {
+                Style::Regular => REGULAR,
+                Style::Bold => BOLD,
+                Style::Italic => ITALIC,
+                Style::BoldItalic => BOLD_ITALIC,
+            })
+        })
     }
 }
 
-/// The family, loaded once per process.
+/// The family, shared by every letter in the process.
 pub fn family() -> &'static Family {
-    static FAMILY: OnceLock<Family> = OnceLock::new();
-    FAMILY.get_or_init(|| Family {
+    static FAMILY: Family = Family {
         faces: [
-            Face::load(REGULAR),
-            Face::load(BOLD),
-            Face::load(ITALIC),
-            Face::load(BOLD_ITALIC),
+            OnceLock::new(),
+            OnceLock::new(),
+            OnceLock::new(),
+            OnceLock::new(),
         ],
-    })
+    };
+    &FAMILY
 }
