@@ -200,9 +200,7 @@ pub fn render_human(diags: &[Diagnostic], color: bool) -> String {
         let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
         let mut group = match (&d.file, d.span) {
             (Some(file), Some(span)) => {
-                let end = (span.offset + span.len.max(1)).min(file.text.len());
-                let start = span.offset.min(end);
-                let mut annotation = AnnotationKind::Primary.span(start..end);
+                let mut annotation = AnnotationKind::Primary.span(file.char_range(span));
                 if let Some(label) = &d.label {
                     annotation = annotation.label(label.as_str());
                 }

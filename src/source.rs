@@ -88,6 +88,30 @@ impl SourceFile {
     }
 }
 
+impl SourceFile {
+    /// The byte range a span covers, widened to whole characters and to at least one
+    /// character where the text has one, so it can always be sliced and underlined.
+    pub fn char_range(&self, span: Span) -> std::ops::Range<usize> {
+        let text = self.text.as_str();
+        let start = floor_char(text, span.offset.min(text.len()));
+        let mut end = ceil_char(text, span.offset.saturating_add(span.len).min(text.len()));
+        if end == start {
+            end = text[start..]
+                .chars()
+                .next()
+                .map_or(start, |c| start + c.len_utf8());
+        }
+        start..end
+    }
+}
+
+fn ceil_char(text: &str, mut offset: usize) -> usize {
+    while offset < text.len() && !text.is_char_boundary(offset) {
+        offset += 1;
+    }
+    offset
+}
+
 fn floor_char(text: &str, mut offset: usize) -> usize {
     while offset > 0 && !text.is_char_boundary(offset) {
         offset -= 1;
