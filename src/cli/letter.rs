@@ -101,31 +101,36 @@ pub(super) fn run(args: &LetterArgs) -> Exit {
         );
         bar
     });
-    let pool = match rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
-        .stack_size(crate::limits::WORKER_STACK)
-        .build()
-    {
-        Ok(pool) => pool,
-        Err(e) => {
-            error(&format!("cannot start worker threads: {e}"));
-            return Exit::Usage;
+    // One register is written on this thread: starting a pool of workers (each with an 8 MiB
+    // stack) costs more than the letter itself.
+    let pool = if inputs.len() > 1 {
+        match rayon::ThreadPoolBuilder::new()
+            .num_threads(args.jobs.unwrap_or(0))
+            .stack_size(crate::limits::WORKER_STACK)
+            .build()
+        {
+            Ok(pool) => Some(pool),
+            Err(e) => {
+                error(&format!("cannot start worker threads: {e}"));
+                return Exit::Usage;
+            }
         }
+    } else {
+        None
+    };
+    let one = |input: &Input| {
+        let r = job.one(input);
+        if let Some(bar) = &progress {
+            bar.inc(1);
+        }
+        r
     };
     let (mut written, mut skipped) = (0usize, 0usize);
     for batch in inputs.chunks(256) {
-        let results: Vec<Outcome> = pool.install(|| {
-            batch
-                .par_iter()
-                .map(|input| {
-                    let r = job.one(input);
-                    if let Some(bar) = &progress {
-                        bar.inc(1);
-                    }
-                    r
-                })
-                .collect()
-        });
+        let results: Vec<Outcome> = match &pool {
+            Some(pool) => pool.install(|| batch.par_iter().map(one).collect()),
+            None => batch.iter().map(one).collect(),
+        };
         for r in results {
             match r {
                 Outcome::Written(path) => {

@@ -1,19 +1,21 @@
-//! The embedded font family (Liberation Sans, SIL OFL 1.1) and its glyph metrics.
+//! The embedded font family (Gpdata Sans: Liberation Sans without hinting, SIL OFL 1.1; built by
+//! `scripts/fonts/build.py`) and its glyph metrics.
 //!
 //! krilla embeds and subsets the fonts but does not measure text, so widths come from skrifa:
-//! each style's character map and advance widths are read once per process into a table.
+//! each style's character map and advance widths are read straight from the font's tables.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use krilla::text::{Font, GlyphId};
+use skrifa::charmap::Charmap;
 use skrifa::instance::{LocationRef, Size};
+use skrifa::metrics::GlyphMetrics;
 use skrifa::{FontRef, MetadataProvider};
 
-const REGULAR: &[u8] = include_bytes!("fonts/LiberationSans-Regular.ttf");
-const BOLD: &[u8] = include_bytes!("fonts/LiberationSans-Bold.ttf");
-const ITALIC: &[u8] = include_bytes!("fonts/LiberationSans-Italic.ttf");
-const BOLD_ITALIC: &[u8] = include_bytes!("fonts/LiberationSans-BoldItalic.ttf");
+const REGULAR: &[u8] = include_bytes!("fonts/GpdataSans-Regular.ttf");
+const BOLD: &[u8] = include_bytes!("fonts/GpdataSans-Bold.ttf");
+const ITALIC: &[u8] = include_bytes!("fonts/GpdataSans-Italic.ttf");
+const BOLD_ITALIC: &[u8] = include_bytes!("fonts/GpdataSans-BoldItalic.ttf");
 
 /// A text style: which face of the family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -44,8 +46,13 @@ impl Style {
 pub struct Face {
     /// The font handed to krilla.
     pub font: Font,
-    glyphs: HashMap<char, (u32, f32)>,
-    fallback: (u32, f32),
+    charmap: Charmap<'static>,
+    advances: GlyphMetrics<'static>,
+    upem: f32,
+    /// Glyph and advance for U+0000..U+017F (Latin, Latin-1, Latin Extended-A): nearly every
+    /// character of a letter, so measuring rarely needs the `cmap` search.
+    latin: Vec<Option<(GlyphId, f32)>>,
+    fallback: (GlyphId, f32),
     /// Ascender as a fraction of the em.
     pub ascent: f32,
 }
@@ -57,28 +64,37 @@ impl Face {
         let skrifa = FontRef::new(bytes).expect("embedded font parses");
         let metrics = skrifa.metrics(Size::unscaled(), LocationRef::default());
         let upem = f32::from(metrics.units_per_em);
-        let advances = skrifa.glyph_metrics(Size::unscaled(), LocationRef::default());
-        let mut glyphs = HashMap::new();
-        for (codepoint, gid) in skrifa.charmap().mappings() {
-            if let Some(c) = char::from_u32(codepoint) {
-                let advance = advances.advance_width(gid).unwrap_or(0.0) / upem;
-                glyphs.insert(c, (gid.to_u32(), advance));
-            }
-        }
-        // Characters the font lacks are drawn as '?' so that width and text stay consistent.
-        let fallback = glyphs.get(&'?').copied().unwrap_or((0, 0.5));
-        Face {
+        // The font's own tables are looked up per character (a binary search in `cmap`, an
+        // index into `hmtx`): cheaper than building a table of all 2,600 characters at start-up.
+        let mut face = Face {
             font,
-            glyphs,
-            fallback,
+            charmap: skrifa.charmap(),
+            advances: skrifa.glyph_metrics(Size::unscaled(), LocationRef::default()),
+            upem,
+            latin: Vec::new(),
+            fallback: (GlyphId::new(0), 0.5),
             ascent: metrics.ascent / upem,
+        };
+        face.latin = ('\0'..='\u{17f}').map(|c| face.lookup(c)).collect();
+        // Characters the font lacks are drawn as '?' so that width and text stay consistent.
+        if let Some(question) = face.lookup('?') {
+            face.fallback = question;
         }
+        face
+    }
+
+    fn lookup(&self, c: char) -> Option<(GlyphId, f32)> {
+        let gid = self.charmap.map(c)?;
+        let advance = self.advances.advance_width(gid).unwrap_or(0.0) / self.upem;
+        Some((GlyphId::new(gid.to_u32()), advance))
     }
 
     /// The glyph id and advance (in ems) for a character.
     pub fn glyph(&self, c: char) -> (GlyphId, f32) {
-        let (id, advance) = self.glyphs.get(&c).copied().unwrap_or(self.fallback);
-        (GlyphId::new(id), advance)
+        let cached = self.latin.get(c as usize).copied();
+        cached
+            .unwrap_or_else(|| self.lookup(c))
+            .unwrap_or(self.fallback)
     }
 
     /// The width of `text` in points at `size`.
