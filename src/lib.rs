@@ -29,4 +29,5 @@ pub mod reader;
 pub mod register;
 pub mod source;
 pub mod suggest;
+pub mod synth;
 pub mod yaml;

@@ -278,51 +278,92 @@ fn sample_registers_round_trip_through_the_loader() {
     }
 }
 
-#[test]
-fn sample_registers_use_every_enumeration_value() {
+/// Every `field=value` pair of the register's enumerations that none of `registers` uses.
+fn unused_values(registers: &[Register]) -> Vec<String> {
     use gpdata::reader::Choice;
     use gpdata::register::*;
+    fn all<T: Choice>(field: &str) -> Vec<String> {
+        T::ALL
+            .iter()
+            .map(|v| format!("{field}={}", v.as_str()))
+            .collect()
+    }
     let mut seen = std::collections::HashSet::new();
-    for name in ["riverside", "westbourne", "fellside"] {
-        let text = std::fs::read_to_string(path(&format!("registers/{name}.yaml"))).unwrap();
-        let r = register::load(SourceFile::new("r.yaml", text), date())
-            .register
-            .unwrap();
-        for f in &r.flows {
-            for w in [
-                f.purpose.as_str(),
-                f.data.as_str(),
-                f.obligation.as_str(),
-                f.mechanism.as_str(),
-                f.agreement.status.as_str(),
-                f.opt_outs.national.as_str(),
-                f.opt_outs.type_1.as_str(),
-            ] {
-                seen.insert(w.to_string());
-            }
-            for w in [
-                f.legal_basis.article_6.as_str(),
-                f.legal_basis.article_9.as_str(),
-                f.legal_basis.confidentiality.as_str(),
-            ] {
-                seen.insert(w.to_string());
-            }
+    for f in registers.iter().flat_map(|r| &r.flows) {
+        for (field, word) in [
+            ("purpose", f.purpose.as_str()),
+            ("data", f.data.as_str()),
+            ("obligation", f.obligation.as_str()),
+            ("mechanism", f.mechanism.as_str()),
+            ("status", f.agreement.status.as_str()),
+            ("national", f.opt_outs.national.as_str()),
+            ("type_1", f.opt_outs.type_1.as_str()),
+            ("article_6", f.legal_basis.article_6.as_str()),
+            ("article_9", f.legal_basis.article_9.as_str()),
+            ("confidentiality", f.legal_basis.confidentiality.as_str()),
+        ] {
+            seen.insert(format!("{field}={word}"));
         }
     }
-    let all: Vec<&str> = [
-        Purpose::words(),
-        DataForm::words(),
-        Obligation::words(),
-        Mechanism::words(),
-        AgreementStatus::words(),
-        OptOutHandling::words(),
-        Article6::words(),
-        Article9::words(),
-        Confidentiality::words(),
+    [
+        all::<Purpose>("purpose"),
+        all::<DataForm>("data"),
+        all::<Obligation>("obligation"),
+        all::<Mechanism>("mechanism"),
+        all::<AgreementStatus>("status"),
+        all::<OptOutHandling>("national"),
+        all::<OptOutHandling>("type_1"),
+        all::<Article6>("article_6"),
+        all::<Article9>("article_9"),
+        all::<Confidentiality>("confidentiality"),
     ]
-    .concat();
-    let missing: Vec<&&str> = all.iter().filter(|w| !seen.contains(**w)).collect();
+    .concat()
+    .into_iter()
+    .filter(|pair| !seen.contains(pair))
+    .collect()
+}
+
+#[test]
+fn sample_registers_use_every_enumeration_value() {
+    let registers: Vec<Register> = ["riverside", "westbourne", "fellside"]
+        .iter()
+        .map(|name| {
+            let text = std::fs::read_to_string(path(&format!("registers/{name}.yaml"))).unwrap();
+            register::load(SourceFile::new("r.yaml", text), date())
+                .register
+                .unwrap()
+        })
+        .collect();
+    let missing = unused_values(&registers);
     assert!(missing.is_empty(), "sample registers never use {missing:?}");
+}
+
+/// The benchmark's synthetic registers are valid, 30 to 60 flows long, and a handful of them
+/// use every value of every enumeration, so benchmarks exercise every rule class.
+#[test]
+fn synthetic_registers_are_valid_varied_and_cover_every_value() {
+    let mut registers = Vec::new();
+    for index in 0..8 {
+        let text = gpdata::synth::register(2026, index);
+        let loaded = register::load(SourceFile::new(format!("synth-{index}.yaml"), text), date());
+        let errors: Vec<_> = loaded.diags.iter().filter(|d| d.is_error()).collect();
+        assert!(errors.is_empty(), "synthetic register {index}: {errors:#?}");
+        let r = loaded.register.unwrap();
+        assert!(
+            (30..=60).contains(&r.flows.len()),
+            "{} flows",
+            r.flows.len()
+        );
+        registers.push(r);
+    }
+    let names: std::collections::HashSet<_> =
+        registers.iter().map(|r| r.practice.name.clone()).collect();
+    assert!(names.len() > 4, "practice names barely vary: {names:?}");
+    let missing = unused_values(&registers);
+    assert!(
+        missing.is_empty(),
+        "synthetic registers never use {missing:?}"
+    );
 }
 
 #[test]

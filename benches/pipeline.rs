@@ -1,0 +1,114 @@
+//! In-process costs of each stage for one register (criterion): load+validate, audit, letter
+//! text, and the PDF (tagged, untagged). Registers are synthetic (`gpdata::synth`, 30-60 flows)
+//! plus the shipped sample `riverside.yaml`. Run with `cargo bench --bench pipeline`.
+
+use std::hint::black_box;
+use std::sync::Arc;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use gpdata::letter::{Letter, LetterOptions, Renderer, templates};
+use gpdata::pdf::PdfOptions;
+use gpdata::policy::{self, Policy};
+use gpdata::register::{self, Register};
+use gpdata::source::SourceFile;
+
+fn today() -> jiff::civil::Date {
+    jiff::civil::date(2026, 11, 21)
+}
+
+struct Fixture {
+    files: Vec<Arc<SourceFile>>,
+    registers: Vec<Register>,
+    policy: Policy,
+    renderer: Renderer,
+    options: LetterOptions,
+}
+
+fn fixture() -> Fixture {
+    let mut files: Vec<Arc<SourceFile>> = (0..8)
+        .map(|i| SourceFile::new(format!("synth-{i}.yaml"), gpdata::synth::register(2026, i)))
+        .collect();
+    files.push(SourceFile::new(
+        "riverside.yaml",
+        include_str!("../registers/riverside.yaml"),
+    ));
+    let registers = files
+        .iter()
+        .map(|f| register::load(f.clone(), today()).register.expect("valid"))
+        .collect();
+    Fixture {
+        files,
+        registers,
+        policy: policy::builtin(),
+        renderer: Renderer::new(templates::resolve(None).expect("templates")).expect("compile"),
+        options: LetterOptions {
+            kind: "enquiry",
+            date: today(),
+            reply_days: 28,
+            reference: None,
+            previous_date: None,
+            previous_reference: None,
+        },
+    }
+}
+
+impl Fixture {
+    fn letters(&self) -> Vec<Letter> {
+        self.registers
+            .iter()
+            .map(|r| {
+                let decisions = policy::evaluate(&self.policy, r, today());
+                self.renderer
+                    .render(r, &decisions, &self.policy, &self.options)
+                    .expect("renders")
+            })
+            .collect()
+    }
+}
+
+/// Each benchmark runs over all nine registers; criterion reports time per iteration, so the
+/// per-register figure is that divided by nine (the bench script does the division).
+fn stages(c: &mut Criterion) {
+    let f = fixture();
+    let n = f.files.len();
+    let mut group = c.benchmark_group(format!("per{n}"));
+    group.sample_size(30);
+    group.bench_function("load+validate", |b| {
+        b.iter(|| {
+            for file in &f.files {
+                black_box(register::load(file.clone(), today()));
+            }
+        })
+    });
+    group.bench_function("audit", |b| {
+        b.iter(|| {
+            for r in &f.registers {
+                black_box(policy::evaluate(&f.policy, r, today()));
+            }
+        })
+    });
+    group.bench_function("letter text (Tera + Markdown)", |b| {
+        b.iter(|| black_box(f.letters()))
+    });
+    let letters = f.letters();
+    for (name, tagged) in [("pdf tagged", true), ("pdf untagged", false)] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                for letter in &letters {
+                    let options = PdfOptions {
+                        tagged,
+                        pdfa: false,
+                    };
+                    black_box(gpdata::pdf::render(letter, options).expect("pdf"));
+                }
+            })
+        });
+    }
+    group.bench_function("policy (built in) load", |b| {
+        b.iter(|| black_box(policy::builtin()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);
