@@ -261,6 +261,23 @@ impl<'n> MapReader<'n> {
     pub fn require(&mut self, ctx: &mut Ctx, key: &str, help: &str) -> Option<&'n Node> {
         let node = self.get(key);
         if node.is_none() {
+            // A misspelt key is the likelier mistake than a forgotten one: say so once, at the
+            // misspelling, instead of a missing-field error here and an unknown key later.
+            if let Some(i) = self.misspelling_of(key) {
+                self.used[i] = true;
+                let misspelt = &self.entries[i].0;
+                ctx.report(
+                    Code::UnknownKey,
+                    misspelt.span,
+                    format!(
+                        "unknown key `{}` {}, and the required field `{key}` is missing",
+                        key_name(misspelt),
+                        self.place()
+                    ),
+                    Some(format!("did you mean `{key}`?")),
+                );
+                return None;
+            }
             let message = if self.field.is_empty() {
                 format!("missing required field `{key}`")
             } else {
@@ -314,23 +331,33 @@ impl<'n> MapReader<'n> {
         }
     }
 
+    /// The unused key that looks like a misspelling of `key`, if there is one.
+    fn misspelling_of(&self, key: &str) -> Option<usize> {
+        self.entries.iter().enumerate().position(|(i, (k, _))| {
+            !self.used[i]
+                && matches!(&k.value, Value::Str(s)
+                    if !self.known.contains(&s.as_str())
+                        && suggest::closest(s, self.known.iter().copied()) == Some(key))
+        })
+    }
+
+    /// Where this mapping is, for messages: "at the top level" or "in `practice`".
+    fn place(&self) -> String {
+        if self.field.is_empty() {
+            "at the top level".to_string()
+        } else {
+            format!("in `{}`", self.field)
+        }
+    }
+
     /// Reports every key that was never asked for, suggesting the nearest known key.
     pub fn finish(self, ctx: &mut Ctx) {
         for (i, (key, _)) in self.entries.iter().enumerate() {
             if self.used[i] {
                 continue;
             }
-            let name = match &key.value {
-                Value::Str(s) => s.clone(),
-                Value::Int(n) => n.to_string(),
-                Value::Bool(b) => b.to_string(),
-                other => format!("({})", other.kind()),
-            };
-            let place = if self.field.is_empty() {
-                "at the top level".to_string()
-            } else {
-                format!("in `{}`", self.field)
-            };
+            let name = key_name(key);
+            let place = self.place();
             let help = match suggest::closest(&name, self.known.iter().copied()) {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => format!(
@@ -351,5 +378,15 @@ impl<'n> MapReader<'n> {
                 Some(help),
             );
         }
+    }
+}
+
+/// A mapping key as written, for messages.
+fn key_name(key: &Node) -> String {
+    match &key.value {
+        Value::Str(s) => s.clone(),
+        Value::Int(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        other => format!("({})", other.kind()),
     }
 }

@@ -4,9 +4,10 @@
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let lower = word.to_lowercase();
     let normalised = lower.replace([' ', '_'], "-");
-    candidates
-        .into_iter()
-        .filter_map(|c| {
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    let near = candidates
+        .iter()
+        .filter_map(|&c| {
             let d = strsim::damerau_levenshtein(&normalised, &c.replace('_', "-"))
                 .min(strsim::damerau_levenshtein(&lower, c));
             // Allow roughly one edit per three characters, and always at least two.
@@ -14,7 +15,17 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
             (d <= limit).then_some((d, c))
         })
         .min_by_key(|(d, c)| (*d, *c))
-        .map(|(_, c)| c)
+        .map(|(_, c)| c);
+    // A shortened key (`ods` for `ods_code`) is far in edits but plainly meant.
+    near.or_else(|| {
+        let mut prefixed = candidates.iter().copied().filter(|c| {
+            normalised.len() >= 3 && c.replace('_', "-").starts_with(&format!("{normalised}-"))
+        });
+        match (prefixed.next(), prefixed.next()) {
+            (Some(only), None) => Some(only),
+            _ => None,
+        }
+    })
 }
 
 /// Joins words as English: "a", "a and b", "a, b and c".
