@@ -246,7 +246,14 @@ fn convert_error(file: &Arc<SourceFile>, error: &serde_saphyr::Error) -> Diagnos
         .filter(|l| l.line() > 0)
         .map(|l| file.line_span(l.line() as u32, l.column() as u32))
         .unwrap_or_else(|| file.span_at(0, 0));
-    let (code, message, help) = if lower.contains("duplicate") {
+    let (code, message, help) = if matches!(error, serde_saphyr::Error::UnknownAnchor { .. }) {
+        (
+            Code::YamlSyntax,
+            "YAML syntax: this `*alias` refers to an `&anchor` that is not defined above it"
+                .to_string(),
+            "define the anchor (`&name`) before the alias, or write the value out in full",
+        )
+    } else if lower.contains("duplicate") {
         let key = text
             .split("duplicate mapping key:")
             .nth(1)
