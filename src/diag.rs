@@ -221,19 +221,23 @@ pub fn render_human(diags: &[Diagnostic], color: bool) -> String {
     out
 }
 
-/// Renders one line per diagnostic: `file:line:col: severity[code]: message (help: …)`.
+/// Renders one line per diagnostic: `file:line:col: severity[code]: message (help: …)`, or
+/// `file: severity[code]: …` for a diagnostic about the whole file.
 pub fn render_short(diags: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diags {
-        let (line, col) = d.span.map_or((0, 0), |s| (s.line, s.column));
+        // A diagnostic about the whole file (unreadable, too large) has no line to name.
+        let place = match d.span {
+            Some(s) => format!("{}:{}:{}", d.file_display(), s.line, s.column),
+            None => d.file_display().to_string(),
+        };
         let severity = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
         let _ = write!(
             out,
-            "{}:{line}:{col}: {severity}[{}]: {}",
-            d.file_display(),
+            "{place}: {severity}[{}]: {}",
             d.code.as_str(),
             d.message
         );

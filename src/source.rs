@@ -178,12 +178,14 @@ pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
 /// Turns raw bytes into a source file, refusing encodings other than UTF-8 with a clear reason.
 pub fn decode(name: &str, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        // The byte-order mark at 1:1 is what gives the encoding away.
+        let source = SourceFile::new(name, "");
         return Err(Box::new(
             Diagnostic::error(
                 Code::InvalidEncoding,
                 format!("`{name}` is UTF-16, not UTF-8"),
             )
-            .with_file_name(name)
+            .at(&source, source.span_at(0, 0))
             .with_help("save the file as UTF-8 (in Notepad: Save As, Encoding: UTF-8)"),
         ));
     }
