@@ -86,6 +86,9 @@ codes! {
     UnusedRule = "unused-rule", Warning, "A policy rule matched no flow in the whole run.";
     // Templates.
     TemplateError = "template-error", Error, "A letter template has a syntax error or fails to render.";
+    // Writing letters.
+    CannotWrite = "cannot-write", Error, "A letter could not be written (read-only folder, disk full, or the PDF could not be made).";
+    DuplicatePractice = "duplicate-practice", Error, "Two registers in one run are for the same practice, so their letters would share a file name.";
 }
 
 /// One finding about one file, with everything needed to show it to a person or a tool.

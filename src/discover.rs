@@ -2,7 +2,8 @@
 //!
 //! Folders are searched recursively for `*.yaml` and `*.yml`, skipping hidden entries and not
 //! descending into symlinked folders (which could loop); symlinked files are read as the files
-//! they point to. Results are sorted so every run processes files in the same order.
+//! they point to. A folder whose name ends in `.yaml` is searched like any folder; a pipe, socket
+//! or device with such a name is reported as unreadable. Results are sorted so every run processes files in the same order.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -78,6 +79,12 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>, problems: &mut Vec<Input>) {
         } else if is_yaml(&path) && (kind.is_file() || kind.is_symlink()) {
             // A symlink to a folder named *.yaml is left to the loader, which says so.
             found.push(path);
+        } else if is_yaml(&path) {
+            // A pipe, socket or device named like a register is reported, never skipped quietly.
+            problems.push(Input::Missing(
+                path,
+                "it is not a regular file (a pipe, socket or device)".to_string(),
+            ));
         }
     }
 }

@@ -11,8 +11,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         _ => Path::new("."),
     };
     let mut tmp = tempfile::Builder::new()
-        .prefix(".gpdata-")
-        .suffix(".part")
+        .prefix(PART_PREFIX)
+        .suffix(PART_SUFFIX)
         .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     // tempfile creates files readable by the owner only; a letter is an ordinary document.
@@ -25,4 +25,59 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// The prefix and suffix of the temporary files `write_atomic` makes.
+const PART_PREFIX: &str = ".gpdata-";
+const PART_SUFFIX: &str = ".part";
+
+/// One run's exclusive hold on an output folder (an advisory lock on the folder itself,
+/// released when dropped or when the process dies, even by SIGKILL).
+#[derive(Debug)]
+pub struct FolderLock {
+    _dir: std::fs::File,
+    /// Temporary files left by an interrupted earlier run, removed on taking the lock.
+    pub swept: usize,
+}
+
+/// Why an output folder could not be taken.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    /// Another gpdata run holds the folder.
+    #[error("another `gpdata letter` run is writing to `{0}`; wait for it to finish")]
+    Busy(String),
+}
+
+/// Takes the output folder for this run, then removes temporary files that only a killed run
+/// can have left (a live run would hold the lock). On systems where a folder cannot be locked,
+/// runs go ahead unlocked and nothing is swept.
+pub fn lock_folder(dir: &Path) -> Result<Option<FolderLock>, LockError> {
+    let Ok(handle) = std::fs::File::open(dir) else {
+        return Ok(None);
+    };
+    match handle.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            return Err(LockError::Busy(dir.display().to_string()));
+        }
+        Err(std::fs::TryLockError::Error(_)) => return Ok(None),
+    }
+    let mut swept = 0;
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let is_part = name.starts_with(PART_PREFIX) && name.ends_with(PART_SUFFIX);
+            if is_part
+                && entry.file_type().is_ok_and(|t| t.is_file())
+                && std::fs::remove_file(entry.path()).is_ok()
+            {
+                swept += 1;
+            }
+        }
+    }
+    Ok(Some(FolderLock {
+        _dir: handle,
+        swept,
+    }))
 }

@@ -129,6 +129,17 @@ pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
                 .with_help(help),
         )
     };
+    // Look before opening: opening a named pipe with no writer blocks for ever.
+    if let Ok(meta) = fs::metadata(path)
+        && !meta.is_file()
+        && !meta.is_dir()
+    {
+        return Err(fail(
+            Code::UnreadableFile,
+            format!("`{name}` is not a regular file (it is a pipe, device or socket)"),
+            "save the register to a file and name that file",
+        ));
+    }
     let file = fs::File::open(path).map_err(|e| {
         fail(
             Code::UnreadableFile,

@@ -32,6 +32,14 @@ fn every_code_is_documented() {
     }
 }
 
+/// The codes in a command's `severity[code]` lines.
+fn codes_in(text: &str) -> Vec<String> {
+    text.split('[')
+        .skip(1)
+        .filter_map(|rest| rest.split_once(']').map(|(code, _)| code.to_string()))
+        .collect()
+}
+
 /// Produces the diagnostics for a code's fixture, building the fixture where it cannot be a file.
 fn trigger(code: Code, tmp: &std::path::Path) -> Vec<String> {
     let name = code.as_str();
@@ -107,6 +115,35 @@ fn trigger(code: Code, tmp: &std::path::Path) -> Vec<String> {
             } else {
                 vec![]
             }
+        }
+        Code::CannotWrite => {
+            // A file-size limit fails the write part-way, as a full disk does, even for root.
+            let script = format!(
+                "ulimit -f 4; trap '' XFSZ; exec '{}' letter registers/riverside.yaml -o '{}'",
+                assert_cmd::cargo::cargo_bin("gpdata").display(),
+                tmp.join("cannot-write").display()
+            );
+            let out = std::process::Command::new("bash")
+                .args(["-c", &script])
+                .current_dir(root())
+                .env("GPDATA_DATE", DATE)
+                .output()
+                .unwrap();
+            codes_in(&stderr(&out))
+        }
+        Code::DuplicatePractice => {
+            let dir = tmp.join("duplicate-practice");
+            fs::create_dir_all(&dir).unwrap();
+            for copy in ["riverside.yaml", "riverside-old.yaml"] {
+                fs::copy(path("registers/riverside.yaml"), dir.join(copy)).unwrap();
+            }
+            let out = gpdata()
+                .args(["letter", "--format", "txt", "-o"])
+                .arg(tmp.join("duplicate-out"))
+                .arg(&dir)
+                .output()
+                .unwrap();
+            codes_in(&stderr(&out))
         }
         other => panic!("no fixture for {}", other.as_str()),
     }

@@ -69,6 +69,36 @@ pub(super) fn run(args: &LetterArgs) -> Exit {
         ));
         return Exit::Usage;
     }
+    let lock_dir = match (&folder, &single_file) {
+        (Some(dir), _) => dir.clone(),
+        (None, Some(file)) => file
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        (None, None) => PathBuf::from("."),
+    };
+    let _lock = match crate::output::lock_folder(&lock_dir) {
+        Ok(lock) => {
+            if let Some(lock) = &lock
+                && lock.swept > 0
+            {
+                eprint(&format!(
+                    "note: removed {} left in `{}` by an interrupted run\n",
+                    plural(
+                        lock.swept,
+                        "unfinished temporary file",
+                        "unfinished temporary files"
+                    ),
+                    lock_dir.display()
+                ));
+            }
+            lock
+        }
+        Err(e) => {
+            error(&e.to_string());
+            return Exit::Usage;
+        }
+    };
     let options = LetterOptions {
         kind: args.kind.as_str(),
         date: today,
@@ -125,7 +155,7 @@ pub(super) fn run(args: &LetterArgs) -> Exit {
         }
         r
     };
-    let (mut written, mut skipped) = (0usize, 0usize);
+    let (mut written, mut skipped, mut unwritable) = (0usize, 0usize, 0usize);
     for batch in inputs.chunks(256) {
         let results: Vec<Outcome> = match &pool {
             Some(pool) => pool.install(|| batch.par_iter().map(one).collect()),
@@ -141,6 +171,9 @@ pub(super) fn run(args: &LetterArgs) -> Exit {
                 }
                 Outcome::Skipped(diags) => {
                     skipped += 1;
+                    if diags.iter().any(|d| d.code == Code::CannotWrite) {
+                        unwritable += 1;
+                    }
                     let shown: Vec<Diagnostic> =
                         diags.into_iter().filter(Diagnostic::is_error).collect();
                     let text = diag::render_short(&shown);
@@ -160,16 +193,26 @@ pub(super) fn run(args: &LetterArgs) -> Exit {
         if let Some(dir) = &folder {
             summary.push_str(&format!(" to {}", dir.display()));
         }
-        if skipped > 0 {
+        let invalid = skipped - unwritable;
+        if invalid > 0 {
             summary.push_str(&format!(
                 "; {} skipped for errors (run `gpdata check` on {})",
-                plural(skipped, "register", "registers"),
-                if skipped == 1 { "it" } else { "them" }
+                plural(invalid, "register", "registers"),
+                if invalid == 1 { "it" } else { "them" }
+            ));
+        }
+        if unwritable > 0 {
+            summary.push_str(&format!(
+                "; {} could not be written (run the command again once the folder is fixed)",
+                plural(unwritable, "letter", "letters")
             ));
         }
         eprint(&format!("{summary}\n"));
     }
-    if skipped > 0 {
+    if unwritable > 0 {
+        // The registers were fine; the system failed, which is what exit code 2 reports.
+        Exit::Usage
+    } else if skipped > 0 {
         Exit::InputErrors
     } else {
         Exit::Ok
@@ -201,9 +244,11 @@ impl Job<'_> {
         let Some(register) = loaded.register else {
             return Outcome::Skipped(loaded.diags);
         };
-        let fail = |message: String| {
+        let fail = |code: Code, message: String, help: &str| {
             Outcome::Skipped(vec![
-                Diagnostic::error(Code::UnreadableFile, message).with_file_name(&loaded.name),
+                Diagnostic::error(code, message)
+                    .with_file_name(&loaded.name)
+                    .with_help(help),
             ])
         };
         // The file name comes from the validated ODS code only, so no register text can steer
@@ -215,9 +260,13 @@ impl Job<'_> {
                 let name = format!("{ods}-{}.{}", self.options.kind, self.ext);
                 let claimed = self.claimed.lock().map(|mut set| set.insert(name.clone()));
                 if matches!(claimed, Ok(false)) {
-                    return fail(format!(
-                        "another register in this run is also for practice {ods}; its letter would overwrite this one"
-                    ));
+                    return fail(
+                        Code::DuplicatePractice,
+                        format!(
+                            "another register in this run is also for practice {ods}; its letter would overwrite that one"
+                        ),
+                        "remove the duplicate register, or write the two letters to different folders",
+                    );
                 }
                 self.folder.unwrap_or(Path::new(".")).join(name)
             }
@@ -233,18 +282,28 @@ impl Job<'_> {
         let bytes = match self.format {
             LetterFormat::Pdf => match pdf::render(&letter, self.pdf) {
                 Ok(b) => b,
-                Err(e) => return fail(format!("{e}")),
+                Err(e) => {
+                    return fail(
+                        Code::CannotWrite,
+                        format!("{e}"),
+                        "this is a defect in gpdata; please report it with the register",
+                    );
+                }
             },
             LetterFormat::Md => text::to_markdown(&letter).into_bytes(),
             LetterFormat::Txt => text::to_text(&letter).into_bytes(),
         };
         match write_atomic(&target, &bytes) {
             Ok(()) => Outcome::Written(target),
-            Err(e) => fail(format!(
-                "cannot write `{}`: {}",
-                target.display(),
-                crate::source::io_reason(&e)
-            )),
+            Err(e) => fail(
+                Code::CannotWrite,
+                format!(
+                    "cannot write `{}`: {}",
+                    target.display(),
+                    crate::source::io_reason(&e)
+                ),
+                "check the output folder is writable and has space, then run again",
+            ),
         }
     }
 }
