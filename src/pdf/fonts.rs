@@ -89,8 +89,12 @@ impl Face {
         Some((GlyphId::new(gid.to_u32()), advance))
     }
 
-    /// The glyph id and advance (in ems) for a character.
+    /// The glyph id and advance (in ems) for a character; nothing, and no width, for a
+    /// character that is never drawn (see [`is_undrawn`]).
     pub fn glyph(&self, c: char) -> (GlyphId, f32) {
+        if is_undrawn(c) {
+            return (GlyphId::new(0), 0.0);
+        }
         let cached = self.latin.get(c as usize).copied();
         cached
             .unwrap_or_else(|| self.lookup(c))
@@ -101,6 +105,19 @@ impl Face {
     pub fn width(&self, text: &str, size: f32) -> f32 {
         text.chars().map(|c| self.glyph(c).1).sum::<f32>() * size
     }
+}
+
+/// True for characters that are measured as nothing and never drawn: control characters and
+/// the byte-order mark or noncharacters. A NUL or bell pasted into a register, or written into a
+/// custom template, has no glyph to show, and PDF/UA forbids mapping glyphs to such code points.
+pub fn is_undrawn(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{feff}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// True for the control characters that stand for white space (tab, line and page breaks):
+/// the typesetter treats them as a space between words.
+pub fn is_blank(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{85}')
 }
 
 /// The four faces, each loaded the first time it is used (most letters never need italics).

@@ -3,7 +3,7 @@
 
 use crate::letter::model::{Block, Inline, Letter, Span};
 
-use super::fonts::{Family, Style, family};
+use super::fonts::{Family, Style, family, is_blank};
 
 /// A4 in points.
 pub const PAGE_WIDTH: f32 = 595.276;
@@ -148,7 +148,7 @@ pub fn break_lines(
     let mut words: Vec<Vec<(Style, String)>> = Vec::new();
     let mut new_word = true;
     for (style, text) in runs {
-        for (i, part) in text.split(' ').enumerate() {
+        for (i, part) in text.split(is_blank).enumerate() {
             if i > 0 {
                 new_word = true;
             }

@@ -21,7 +21,7 @@ use krilla::text::KrillaGlyph;
 
 use crate::letter::Letter;
 
-use super::fonts::family;
+use super::fonts::{family, is_undrawn};
 use super::layout::{Elem, Kind, Layout, Op, Owner, PAGE_HEIGHT, PAGE_WIDTH};
 
 /// What kind of PDF to write.
@@ -81,7 +81,7 @@ pub fn write(letter: &Letter, layout: &Layout, options: PdfOptions) -> Result<Ve
                 } => {
                     let face = fam.face(*style);
                     let mut glyphs = Vec::with_capacity(text.len());
-                    for (offset, c) in text.char_indices() {
+                    for (offset, c) in text.char_indices().filter(|(_, c)| !is_undrawn(*c)) {
                         let (id, advance) = face.glyph(c);
                         glyphs.push(KrillaGlyph::new(
                             id,
