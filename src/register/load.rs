@@ -261,7 +261,8 @@ fn check_icb_code(ctx: &mut Ctx, code: &str, span: Span) -> bool {
 fn read_addressee(ctx: &mut Ctx, node: &Node) -> Option<Addressee> {
     let mut map = ctx.map(node, "icb.addressee", ADDRESSEE)?;
     let title = optional_text(ctx, &mut map, "title", "icb.addressee.title")
-        .map(|t| t.trim_end_matches('.').to_string());
+        .map(|t| t.trim_end_matches('.').trim_end().to_string())
+        .filter(|t| !t.is_empty()); // "." alone is no title, not an empty one
     let name = optional_text(ctx, &mut map, "name", "icb.addressee.name");
     let role = optional_text(ctx, &mut map, "role", "icb.addressee.role");
     if name.is_none() && role.is_none() {
