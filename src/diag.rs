@@ -287,6 +287,39 @@ pub fn render_json(diags: &[Diagnostic]) -> String {
     text
 }
 
+/// Writes the same JSON array as [`render_json`] a piece at a time, so a bulk run can print
+/// each register's diagnostics as they come instead of holding them all.
+#[derive(Debug, Default)]
+pub struct JsonArray {
+    started: bool,
+}
+
+impl JsonArray {
+    /// The text for the next diagnostics in the array (the opening bracket comes with the first).
+    pub fn items(&mut self, diags: &[Diagnostic]) -> String {
+        let mut text = String::new();
+        for d in diags {
+            text.push_str(if self.started { ",\n" } else { "[\n" });
+            self.started = true;
+            let item = serde_json::to_string_pretty(&JsonDiagnostic::from(d))
+                .expect("diagnostics serialise");
+            for (i, line) in item.lines().enumerate() {
+                if i > 0 {
+                    text.push('\n');
+                }
+                text.push_str("  ");
+                text.push_str(line);
+            }
+        }
+        text
+    }
+
+    /// The text that closes the array.
+    pub fn finish(self) -> String {
+        if self.started { "\n]\n" } else { "[]\n" }.to_string()
+    }
+}
+
 /// Sorts diagnostics by file and position so output is stable.
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
@@ -299,4 +332,28 @@ pub fn sort(diags: &mut [Diagnostic]) {
         };
         key(a).cmp(&key(b))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_streamed_json_array_is_the_same_text_as_the_whole_one() {
+        let d = |line| {
+            Diagnostic::error(Code::InvalidValue, format!("bad \"value\" on {line}"))
+                .with_file_name("r.yaml")
+                .with_help("did you mean `secondary`?")
+        };
+        let all = vec![d(1), d(2), d(3)];
+        for split in 0..=all.len() {
+            let mut json = JsonArray::default();
+            let mut text = json.items(&all[..split]);
+            text.push_str(&json.items(&[]));
+            text.push_str(&json.items(&all[split..]));
+            text.push_str(&json.finish());
+            assert_eq!(text, render_json(&all), "split at {split}");
+        }
+        assert_eq!(JsonArray::default().finish(), render_json(&[]));
+    }
 }

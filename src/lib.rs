@@ -30,4 +30,5 @@ pub mod register;
 pub mod source;
 pub mod suggest;
 pub mod synth;
+pub mod workers;
 pub mod yaml;

@@ -398,3 +398,51 @@ fn init_writes_a_register_that_checks_clean_and_refuses_to_overwrite() {
         Some(2)
     );
 }
+
+/// Bulk output does not depend on how many registers are worked on at once: 40 registers, two
+/// of them broken, give the same bytes with one job and with two (batch boundaries are tested
+/// in `workers`).
+#[test]
+fn bulk_output_is_the_same_whatever_the_number_of_jobs() {
+    let tmp = tempfile::tempdir().unwrap();
+    for i in 0..40 {
+        let mut text = gpdata::synth::register(7, i);
+        if i % 20 == 5 {
+            text = text.replacen("purpose: ", "purpose: secondry-", 1); // an invalid value
+        }
+        fs::write(tmp.path().join(format!("p{i:03}.yaml")), text).unwrap();
+    }
+    let runs: &[&[&str]] = &[
+        &["check", "--format", "human"],
+        &["check", "--format", "short"],
+        &["check", "--format", "json"],
+        &["audit", "--format", "csv"],
+        &["audit", "--format", "json"],
+        &["audit", "--format", "table"],
+    ];
+    for args in runs {
+        let run = |jobs: &str| {
+            gpdata()
+                .args(*args)
+                .args(["--jobs", jobs])
+                .arg(tmp.path())
+                .output()
+                .unwrap()
+        };
+        let (one, two) = (run("1"), run("2"));
+        assert_eq!(
+            one.status.code(),
+            Some(1),
+            "{args:?}: broken registers give exit 1"
+        );
+        assert!(
+            one.stdout == two.stdout,
+            "{args:?}: stdout differs with -j 2"
+        );
+        assert_eq!(stderr(&one), stderr(&two), "{args:?}");
+        if args.contains(&"json") {
+            let value: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+            assert!(value.is_array() || value.is_object(), "{args:?}");
+        }
+    }
+}

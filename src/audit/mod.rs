@@ -8,7 +8,6 @@ pub mod table;
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diag::Diagnostic;
@@ -16,6 +15,7 @@ use crate::discover::Input;
 use crate::policy::{self, Decision, Outcome, Policy};
 use crate::reader::Choice;
 use crate::register::{self, Flow, Register};
+use crate::workers::Workers;
 
 /// One flow's row in an audit: the facts people scan for, and the decision.
 #[derive(Debug, Clone, Serialize)]
@@ -138,33 +138,37 @@ pub enum Item {
 
 /// Loads and audits each input, in input order, handing results to `sink` as they are ready.
 /// Work is done in parallel in small batches so memory stays flat however many files there are.
-pub fn run(inputs: &[Input], policy: &Policy, today: Date, mut sink: impl FnMut(Item)) {
-    for batch in inputs.chunks(64) {
-        let items: Vec<Item> = batch
-            .par_iter()
-            .map(|input| match input {
-                Input::File(path) => {
-                    let loaded = register::load_path(path, today);
-                    match loaded.register {
-                        Some(register) => {
-                            let mut audit = audit_register(&loaded.name, &register, policy, today);
-                            audit.warnings = loaded.diags;
-                            Item::Audited(Box::new(audit))
-                        }
-                        None => Item::Skipped {
-                            file: loaded.name,
-                            diags: loaded.diags,
-                        },
+pub fn run(
+    inputs: &[Input],
+    policy: &Policy,
+    today: Date,
+    workers: &Workers,
+    sink: impl FnMut(Item),
+) {
+    workers.each(
+        inputs,
+        |input| match input {
+            Input::File(path) => {
+                let loaded = register::load_path(path, today);
+                match loaded.register {
+                    Some(register) => {
+                        let mut audit = audit_register(&loaded.name, &register, policy, today);
+                        audit.warnings = loaded.diags;
+                        Item::Audited(Box::new(audit))
                     }
+                    None => Item::Skipped {
+                        file: loaded.name,
+                        diags: loaded.diags,
+                    },
                 }
-                Input::Missing(path, reason) => Item::Skipped {
-                    file: path.display().to_string(),
-                    diags: vec![crate::discover::missing(path, reason)],
-                },
-            })
-            .collect();
-        items.into_iter().for_each(&mut sink);
-    }
+            }
+            Input::Missing(path, reason) => Item::Skipped {
+                file: path.display().to_string(),
+                diags: vec![crate::discover::missing(path, reason)],
+            },
+        },
+        sink,
+    );
 }
 
 /// How often each flow id got each outcome across practices.

@@ -19,6 +19,9 @@ pub(super) fn run(args: &AuditArgs) -> Exit {
         error("no registers found (looked for *.yaml and *.yml files)");
         return Exit::Usage;
     }
+    let Some(workers) = args.jobs.workers(inputs.len()) else {
+        return Exit::Usage;
+    };
     let several = inputs.len() > 1;
     let view = args
         .view
@@ -44,7 +47,7 @@ pub(super) fn run(args: &AuditArgs) -> Exit {
     if opened.is_err() {
         return Exit::Ok; // standard output closed before anything was written
     }
-    audit::run(&inputs, &policy, today, |item| {
+    audit::run(&inputs, &policy, today, &workers, |item| {
         totals.add(&item);
         match &item {
             Item::Skipped { diags, .. } => {

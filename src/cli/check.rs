@@ -14,36 +14,37 @@ pub(super) fn run(args: &CheckArgs) -> Exit {
         super::error("no registers found (looked for *.yaml and *.yml files)");
         return Exit::Usage;
     }
+    let Some(workers) = args.jobs.workers(inputs.len()) else {
+        return Exit::Usage;
+    };
     let color = args.color.enabled(stdout_is_terminal());
-    let mut all: Vec<Diagnostic> = Vec::new();
     let (mut with_errors, mut with_warnings) = (0, 0);
-    for input in &inputs {
-        let diags = match input {
-            Input::File(path) => register::load_path(path, today).diags,
-            Input::Missing(path, reason) => vec![discover::missing(path, reason)],
-        };
+    let mut json = diag::JsonArray::default();
+    let load = |input: &Input| match input {
+        Input::File(path) => register::load_path(path, today).diags,
+        Input::Missing(path, reason) => vec![discover::missing(path, reason)],
+    };
+    // Printed as each batch is done, in input order: a long bulk run shows progress and holds
+    // one batch of diagnostics at most, in every format.
+    workers.each(&inputs, load, |diags| {
         let errors = diags.iter().filter(|d| d.is_error()).count();
         if errors > 0 {
             with_errors += 1;
         } else if !diags.is_empty() {
             with_warnings += 1;
         }
-        let shown = diags
+        let shown: Vec<Diagnostic> = diags
             .into_iter()
-            .filter(|d| !args.quiet || d.severity == Severity::Error);
-        if args.format == DiagFormat::Json {
-            all.extend(shown);
-        } else {
-            let shown: Vec<Diagnostic> = shown.collect();
-            // Print as we go so a long bulk run shows progress and holds little in memory.
-            print(&match args.format {
-                DiagFormat::Human => diag::render_human(&shown, color),
-                _ => diag::render_short(&shown),
-            });
-        }
-    }
+            .filter(|d| !args.quiet || d.severity == Severity::Error)
+            .collect();
+        print(&match args.format {
+            DiagFormat::Human => diag::render_human(&shown, color),
+            DiagFormat::Short => diag::render_short(&shown),
+            DiagFormat::Json => json.items(&shown),
+        });
+    });
     if args.format == DiagFormat::Json {
-        print(&diag::render_json(&all));
+        print(&json.finish());
     } else if args.format == DiagFormat::Human {
         print(&summary(inputs.len(), with_errors, with_warnings));
     }

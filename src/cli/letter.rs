@@ -4,8 +4,6 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use rayon::prelude::*;
-
 use crate::diag::{self, Code, Diagnostic};
 use crate::discover::{self, Input};
 use crate::letter::{LetterOptions, Renderer, templates, text};
@@ -131,22 +129,8 @@ pub(super) fn run(args: &LetterArgs) -> Exit {
         );
         bar
     });
-    // One register is written on this thread: starting a pool of workers (each with an 8 MiB
-    // stack) costs more than the letter itself.
-    let pool = if inputs.len() > 1 {
-        match rayon::ThreadPoolBuilder::new()
-            .num_threads(args.jobs.unwrap_or(0))
-            .stack_size(crate::limits::WORKER_STACK)
-            .build()
-        {
-            Ok(pool) => Some(pool),
-            Err(e) => {
-                error(&format!("cannot start worker threads: {e}"));
-                return Exit::Usage;
-            }
-        }
-    } else {
-        None
+    let Some(workers) = args.jobs.workers(inputs.len()) else {
+        return Exit::Usage;
     };
     let one = |input: &Input| {
         let r = job.one(input);
@@ -156,35 +140,26 @@ pub(super) fn run(args: &LetterArgs) -> Exit {
         r
     };
     let (mut written, mut skipped, mut unwritable) = (0usize, 0usize, 0usize);
-    for batch in inputs.chunks(256) {
-        let results: Vec<Outcome> = match &pool {
-            Some(pool) => pool.install(|| batch.par_iter().map(one).collect()),
-            None => batch.iter().map(one).collect(),
-        };
-        for r in results {
-            match r {
-                Outcome::Written(path) => {
-                    written += 1;
-                    if inputs.len() == 1 {
-                        eprint(&format!("wrote {}\n", path.display()));
-                    }
-                }
-                Outcome::Skipped(diags) => {
-                    skipped += 1;
-                    if diags.iter().any(|d| d.code == Code::CannotWrite) {
-                        unwritable += 1;
-                    }
-                    let shown: Vec<Diagnostic> =
-                        diags.into_iter().filter(Diagnostic::is_error).collect();
-                    let text = diag::render_short(&shown);
-                    match &progress {
-                        Some(bar) => bar.suspend(|| eprint(&text)),
-                        None => eprint(&text),
-                    }
-                }
+    workers.each(&inputs, one, |r| match r {
+        Outcome::Written(path) => {
+            written += 1;
+            if inputs.len() == 1 {
+                eprint(&format!("wrote {}\n", path.display()));
             }
         }
-    }
+        Outcome::Skipped(diags) => {
+            skipped += 1;
+            if diags.iter().any(|d| d.code == Code::CannotWrite) {
+                unwritable += 1;
+            }
+            let shown: Vec<Diagnostic> = diags.into_iter().filter(Diagnostic::is_error).collect();
+            let text = diag::render_short(&shown);
+            match &progress {
+                Some(bar) => bar.suspend(|| eprint(&text)),
+                None => eprint(&text),
+            }
+        }
+    });
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }

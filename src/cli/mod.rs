@@ -171,6 +171,28 @@ struct CheckArgs {
     color: ColorChoice,
     #[command(flatten)]
     date: DateArg,
+    #[command(flatten)]
+    jobs: JobsArg,
+}
+
+#[derive(Debug, clap::Args)]
+struct JobsArg {
+    /// Registers worked on at once in bulk runs (default: one per core).
+    #[arg(long, short, env = "GPDATA_JOBS", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    jobs: Option<u16>,
+}
+
+impl JobsArg {
+    /// The worker threads for `inputs` registers, or a usage error.
+    fn workers(&self, inputs: usize) -> Option<crate::workers::Workers> {
+        match crate::workers::Workers::new(self.jobs.map(usize::from), inputs) {
+            Ok(w) => Some(w),
+            Err(e) => {
+                error(&e.to_string());
+                None
+            }
+        }
+    }
 }
 
 /// How audit results are printed.
@@ -222,6 +244,8 @@ struct AuditArgs {
     /// When to use colour.
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorChoice,
+    #[command(flatten)]
+    jobs: JobsArg,
 }
 
 #[derive(Debug, clap::Args)]
@@ -313,9 +337,8 @@ struct LetterArgs {
     /// Write PDF/A-2b (archival); checked by krilla's validator.
     #[arg(long)]
     pdfa: bool,
-    /// Parallel jobs for bulk runs (default: one per core).
-    #[arg(long, short, env = "GPDATA_JOBS")]
-    jobs: Option<usize>,
+    #[command(flatten)]
+    jobs: JobsArg,
     /// Do not show a progress bar.
     #[arg(long)]
     no_progress: bool,
@@ -337,10 +360,6 @@ pub fn run() -> i32 {
             };
         }
     };
-    // Registers are parsed on rayon's threads; give them room (see `limits::MAX_DEPTH`).
-    let _ = rayon::ThreadPoolBuilder::new()
-        .stack_size(crate::limits::WORKER_STACK)
-        .build_global();
     let exit = match args.command {
         Command::Check(a) => check::run(&a),
         Command::Audit(a) => audit::run(&a),
