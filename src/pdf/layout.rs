@@ -3,7 +3,7 @@
 
 use crate::letter::model::{Block, Inline, Letter, Span};
 
-use super::fonts::{Family, Style, family, is_blank};
+use super::fonts::{Family, Style, family, is_blank, is_undrawn};
 
 /// A4 in points.
 pub const PAGE_WIDTH: f32 = 595.276;
@@ -213,6 +213,17 @@ pub fn break_lines(
     lines
 }
 
+/// The text a reader sees: without undrawn characters, with blanks as spaces, trimmed. Used for
+/// heading titles (outline entries), which must not be empty.
+fn visible(text: &str) -> String {
+    let kept: String = text
+        .chars()
+        .map(|c| if is_blank(c) { ' ' } else { c })
+        .filter(|c| !is_undrawn(*c))
+        .collect();
+    kept.trim().to_string()
+}
+
 fn push_text(line: &mut Line, x: f32, style: Style, text: &str) {
     match line.last_mut() {
         Some((_, s, t)) if *s == style => t.push_str(text),
@@ -341,6 +352,12 @@ impl Typesetter {
     ) {
         match block {
             Block::Heading(level, inline) => {
+                let title = visible(&crate::letter::model::plain(inline));
+                if title.is_empty() {
+                    // An empty heading (`##` alone in a template) shows nothing and would be a
+                    // heading without a title, which PDF/UA forbids.
+                    return;
+                }
                 let size = if *level <= 2 { 11.5 } else { BODY };
                 let r = runs(inline, true);
                 let need = self.lines_height(&r, size, width)
@@ -351,7 +368,6 @@ impl Typesetter {
                 }
                 self.y += 5.0;
                 let id = self.elem(Kind::H(*level), parent);
-                let title = crate::letter::model::plain(inline);
                 self.out.elems[id].title = Some(title.clone());
                 self.out
                     .outline
@@ -668,12 +684,11 @@ pub fn layout(letter: &Letter) -> Layout {
         Align::Left,
         8.0,
     );
-    if !letter.subject.is_empty() {
+    let subject = visible(&letter.subject);
+    if !subject.is_empty() {
         let id = ts.elem(Kind::H(1), None);
-        ts.out.elems[id].title = Some(letter.subject.clone());
-        ts.out
-            .outline
-            .push((1, letter.subject.clone(), ts.out.pages.len(), ts.y));
+        ts.out.elems[id].title = Some(subject.clone());
+        ts.out.outline.push((1, subject, ts.out.pages.len(), ts.y));
         ts.paragraph(
             &[(Style::Bold, letter.subject.as_str())],
             11.0,

@@ -139,9 +139,18 @@ pub fn write(letter: &Letter, layout: &Layout, options: PdfOptions) -> Result<Ve
         document.set_outline(outline);
     }
     document.set_metadata(metadata(letter));
-    document
-        .finish()
-        .map_err(|e| PdfError::Krilla(e.to_string()))
+    document.finish().map_err(|e| match e {
+        // Name each failed check, so a report of this defect says what to mend.
+        krilla::error::KrillaError::Validation(ref errors) => PdfError::Krilla(format!(
+            "{e}: {}",
+            errors
+                .iter()
+                .map(|(error, _)| format!("{error:?}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )),
+        other => PdfError::Krilla(other.to_string()),
+    })
 }
 
 /// Fills a rectangle as a layout artifact (rules and table shading carry no content).
