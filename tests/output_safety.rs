@@ -244,6 +244,17 @@ fn a_second_run_on_the_same_folder_is_refused_while_the_first_holds_it() {
     assert!(out.status.success(), "{}", stderr(&out));
 }
 
+/// Saves `text` as the register `file` and writes its letter into `out_dir`.
+fn letter_from_text(text: &str, file: &Path, out_dir: &Path) -> std::process::Output {
+    fs::write(file, text).unwrap();
+    gpdata()
+        .args(["letter", "-o"])
+        .arg(out_dir)
+        .arg(file)
+        .output()
+        .unwrap()
+}
+
 /// Register text never chooses a path: a practice name full of `../`, NUL and reserved device
 /// names still gives `ODSCODE-kind.pdf` inside the output folder, and nothing outside it.
 #[test]
@@ -256,15 +267,8 @@ fn register_text_cannot_steer_where_a_letter_is_written() {
             "  name: \"../../../tmp/evil\\0/CON/NUL.pdf\"",
         )
         .replace("  - id: test-flow", "  - id: con");
-    let register = tmp.path().join("hostile.yaml");
-    fs::write(&register, hostile).unwrap();
     let out_dir = tmp.path().join("deep/out");
-    let out = gpdata()
-        .args(["letter", "-o"])
-        .arg(&out_dir)
-        .arg(&register)
-        .output()
-        .unwrap();
+    let out = letter_from_text(&hostile, &tmp.path().join("hostile.yaml"), &out_dir);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(names_in(&out_dir), vec!["A12345-enquiry.pdf".to_string()]);
     assert_eq!(names_in(&tmp.path().join("deep")), vec!["out".to_string()]);
@@ -288,15 +292,8 @@ fn codes_and_kinds_shaped_like_paths_are_refused() {
         "A12345/..",
     ] {
         let text = clean.replace("  ods_code: A12345", &format!("  ods_code: \"{code}\""));
-        let register = tmp.path().join("r.yaml");
-        fs::write(&register, text).unwrap();
         let out_dir = tmp.path().join("out");
-        let out = gpdata()
-            .args(["letter", "-o"])
-            .arg(&out_dir)
-            .arg(&register)
-            .output()
-            .unwrap();
+        let out = letter_from_text(&text, &tmp.path().join("r.yaml"), &out_dir);
         assert_eq!(out.status.code(), Some(1), "{code}");
         assert!(stderr(&out).contains("error[invalid-ods-code]"), "{code}");
         assert!(names_in(&out_dir).is_empty(), "{code}");
