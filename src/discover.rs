@@ -2,8 +2,9 @@
 //!
 //! Folders are searched recursively for `*.yaml` and `*.yml`, skipping hidden entries and not
 //! descending into symlinked folders (which could loop); symlinked files are read as the files
-//! they point to. A folder whose name ends in `.yaml` is searched like any folder; a pipe, socket
-//! or device with such a name is reported as unreadable. Results are sorted so every run processes files in the same order.
+//! they point to. A folder whose name ends in `.yaml` is searched like any folder; anything else
+//! with such a name is an input, and the loader reports a pipe, socket or device without opening
+//! it. Results are sorted so every run processes files in the same order.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -76,15 +77,10 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>, problems: &mut Vec<Input>) {
         }
         if kind.is_dir() {
             walk(&path, found, problems);
-        } else if is_yaml(&path) && (kind.is_file() || kind.is_symlink()) {
-            // A symlink to a folder named *.yaml is left to the loader, which says so.
-            found.push(path);
         } else if is_yaml(&path) {
-            // A pipe, socket or device named like a register is reported, never skipped quietly.
-            problems.push(Input::Missing(
-                path,
-                "it is not a regular file (a pipe, socket or device)".to_string(),
-            ));
+            // Not skipped quietly whatever it is: the loader reads a file or a symlink to one,
+            // and reports a pipe, socket, device or symlinked folder (`source::read_source`).
+            found.push(path);
         }
     }
 }

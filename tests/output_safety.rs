@@ -210,10 +210,7 @@ fn unreadable_inputs_are_reported_and_the_rest_still_written() {
         .unwrap();
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(
-        err.contains("pipe.yaml`: it is not a regular file"),
-        "{err}"
-    );
+    assert!(err.contains("pipe.yaml` is not a regular file"), "{err}");
     assert_eq!(
         err.matches("error[unreadable-file]").count(),
         expected_errors,
