@@ -6,14 +6,10 @@ use std::path::Path;
 
 /// Writes `bytes` to `path` atomically. The temporary file is removed if anything fails.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
     let mut tmp = tempfile::Builder::new()
         .prefix(PART_PREFIX)
         .suffix(PART_SUFFIX)
-        .tempfile_in(dir)?;
+        .tempfile_in(folder_of(path))?;
     tmp.write_all(bytes)?;
     // tempfile creates files readable by the owner only; a letter is an ordinary document.
     #[cfg(unix)]
@@ -25,6 +21,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// The folder a file is written in: its parent, or `.` for a bare file name.
+pub fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
 }
 
 /// The prefix and suffix of the temporary files `write_atomic` makes.

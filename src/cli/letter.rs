@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use crate::diag::{self, Code, Diagnostic};
 use crate::discover::{self, Input};
 use crate::letter::{LetterOptions, Renderer, templates, text};
-use crate::output::write_atomic;
+use crate::output::{folder_of, write_atomic};
 use crate::pdf::{self, PdfOptions};
 use crate::policy::{self, Policy};
 use crate::register;
@@ -67,15 +67,12 @@ pub(super) fn run(args: &LetterArgs) -> Exit {
         ));
         return Exit::Usage;
     }
-    let lock_dir = match (&folder, &single_file) {
-        (Some(dir), _) => dir.clone(),
-        (None, Some(file)) => file
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-        (None, None) => PathBuf::from("."),
-    };
-    let _lock = match crate::output::lock_folder(&lock_dir) {
+    // The folder the letters go into, where the temporary files are made too.
+    let lock_dir = folder
+        .as_deref()
+        .or_else(|| single_file.as_deref().map(folder_of))
+        .unwrap_or(Path::new("."));
+    let _lock = match crate::output::lock_folder(lock_dir) {
         Ok(lock) => {
             if let Some(lock) = &lock
                 && lock.swept > 0
