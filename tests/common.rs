@@ -29,6 +29,26 @@ pub fn gpdata() -> assert_cmd::Command {
     cmd
 }
 
+/// Runs gpdata (as [`gpdata`] does) with files capped at `kib` KiB by `ulimit -f`, so a write
+/// fails part-way as on a full disk, even for root; SIGXFSZ is ignored, so the write fails with
+/// an error (EFBIG) instead of killing the process.
+pub fn gpdata_with_file_limit(kib: u32, args: &[&std::ffi::OsStr]) -> std::process::Output {
+    std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!("ulimit -f {kib}; trap '' XFSZ; exec \"$0\" \"$@\""))
+        .arg(assert_cmd::cargo::cargo_bin("gpdata"))
+        .args(args)
+        .current_dir(root())
+        .env("GPDATA_DATE", DATE)
+        .env("NO_COLOR", "1")
+        .env_remove("GPDATA_POLICY")
+        .env_remove("GPDATA_TEMPLATES")
+        .env_remove("GPDATA_OUTPUT")
+        .env_remove("GPDATA_FORMAT")
+        .output()
+        .expect("bash runs")
+}
+
 /// Standard output of a finished command as text.
 pub fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()

@@ -117,18 +117,16 @@ fn trigger(code: Code, tmp: &std::path::Path) -> Vec<String> {
             }
         }
         Code::CannotWrite => {
-            // A file-size limit fails the write part-way, as a full disk does, even for root.
-            let script = format!(
-                "ulimit -f 4; trap '' XFSZ; exec '{}' letter registers/riverside.yaml -o '{}'",
-                assert_cmd::cargo::cargo_bin("gpdata").display(),
-                tmp.join("cannot-write").display()
+            let out_dir = tmp.join("cannot-write");
+            let out = gpdata_with_file_limit(
+                4,
+                &[
+                    "letter".as_ref(),
+                    "registers/riverside.yaml".as_ref(),
+                    "-o".as_ref(),
+                    out_dir.as_os_str(),
+                ],
             );
-            let out = std::process::Command::new("bash")
-                .args(["-c", &script])
-                .current_dir(root())
-                .env("GPDATA_DATE", DATE)
-                .output()
-                .unwrap();
             codes_in(&stderr(&out))
         }
         Code::DuplicatePractice => {

@@ -118,19 +118,17 @@ fn a_full_disk_gives_cannot_write_exit_2_and_no_partial_files() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     fs::create_dir(&out).unwrap();
-    let bin = assert_cmd::cargo::cargo_bin("gpdata");
-    // ulimit -f 20: files stop at 20 KiB (EFBIG); the ignored SIGXFSZ turns the kill into an error.
-    let script = format!(
-        "ulimit -f 20; trap '' XFSZ; exec '{}' letter registers/ --no-progress -o '{}'",
-        bin.display(),
-        out.display()
+    // Files stop at 20 KiB, well short of a letter.
+    let run = gpdata_with_file_limit(
+        20,
+        &[
+            "letter".as_ref(),
+            "registers/".as_ref(),
+            "--no-progress".as_ref(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ],
     );
-    let run = std::process::Command::new("bash")
-        .args(["-c", &script])
-        .current_dir(root())
-        .env("GPDATA_DATE", DATE)
-        .output()
-        .unwrap();
     let err = stderr(&run);
     assert_eq!(run.status.code(), Some(2), "{err}");
     assert_eq!(err.matches("error[cannot-write]").count(), 3, "{err}");
