@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::policy::{Decision, Outcome, Policy};
-use crate::reader::Choice;
+use crate::register::Choice;
 use crate::register::Flow;
 use crate::suggest::plural;
 
@@ -22,7 +22,7 @@ pub fn outcome_phrase(outcome: Outcome) -> &'static str {
 /// Explains one flow's decision; `file` names the register for the line references.
 pub fn explain(file: &str, flow: &Flow, decision: &Decision, policy: &Policy) -> String {
     let mut out = String::new();
-    let line = flow.spans.get("id").map_or(0, |s| s.line);
+    let line = flow.span_of(crate::register::Fact::Id).line;
     let _ = writeln!(out, "Flow `{}`: {} ({file}:{line})", flow.id, flow.name);
     let _ = writeln!(out, "Recipient: {}", flow.recipient);
     let _ = write!(out, "Decision: {}", outcome_phrase(decision.outcome));

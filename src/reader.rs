@@ -10,29 +10,10 @@ use std::sync::Arc;
 use jiff::civil::Date;
 
 use crate::diag::{Code, Diagnostic};
+use crate::register::Choice;
 use crate::source::{SourceFile, Span};
 use crate::suggest;
 use crate::yaml::{Node, Value};
-
-/// An enumeration whose values are written as kebab-case words in YAML.
-pub trait Choice: Sized + Copy + 'static {
-    /// Every value, in documentation order.
-    const ALL: &'static [Self];
-    /// What the field is called in messages ("purpose").
-    const NOUN: &'static str;
-    /// The word written in YAML.
-    fn as_str(self) -> &'static str;
-
-    /// The value written as `word`, if any.
-    fn from_word(word: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|v| v.as_str() == word)
-    }
-
-    /// Every allowed word.
-    fn words() -> Vec<&'static str> {
-        Self::ALL.iter().map(|v| v.as_str()).collect()
-    }
-}
 
 /// Collects diagnostics for one file while its tree is read.
 pub struct Ctx {
@@ -102,7 +83,7 @@ impl Ctx {
         &mut self,
         node: &'n Node,
         field: &str,
-        known: &'static [&'static str],
+        known: &'n [&'static str],
     ) -> Option<MapReader<'n>> {
         match &node.value {
             Value::Map(entries) => Some(MapReader {
@@ -202,29 +183,41 @@ impl Ctx {
 
     /// Reads one of an enumeration's words, with "did you mean" for near misses.
     pub fn choice<C: Choice>(&mut self, node: &Node, field: &str) -> Option<C> {
+        self.word(node, field, C::WORDS, C::NOUN)
+            .and_then(C::from_word)
+    }
+
+    /// Reads one of `words` (a set called `noun` in messages), with "did you mean" for near
+    /// misses.
+    pub fn word(
+        &mut self,
+        node: &Node,
+        field: &str,
+        words: &'static [&'static str],
+        noun: &str,
+    ) -> Option<&'static str> {
         let word = match &node.value {
             Value::Null => return None,
             Value::Str(s) => s.trim().to_string(),
             Value::Bool(b) => b.to_string(),
             Value::Int(i) => i.to_string(),
             _ => {
-                let help = format!("use one of: {}", suggest::or_list(&C::words()));
+                let help = format!("use one of: {}", suggest::or_list(words));
                 self.wrong_type(node, field, "one word", Some(help));
                 return None;
             }
         };
-        if let Some(value) = C::from_word(&word) {
-            return Some(value);
+        if let Some(found) = words.iter().find(|w| **w == word) {
+            return Some(found);
         }
-        let words = C::words();
         let help = match suggest::closest(&word, words.iter().copied()) {
             Some(best) => format!("did you mean `{best}`?"),
-            None => format!("use one of: {}", suggest::or_list(&words)),
+            None => format!("use one of: {}", suggest::or_list(words)),
         };
         self.report(
             Code::InvalidValue,
             node.span,
-            format!("`{word}` is not a valid {}", C::NOUN),
+            format!("`{word}` is not a valid {noun}"),
             Some(help),
         );
         None
@@ -237,7 +230,7 @@ pub struct MapReader<'n> {
     pub span: Span,
     entries: &'n [(Node, Node)],
     used: Vec<bool>,
-    known: &'static [&'static str],
+    known: &'n [&'static str],
     field: String,
 }
 

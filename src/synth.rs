@@ -10,7 +10,7 @@
 
 use std::fmt::Write;
 
-use crate::reader::Choice;
+use crate::register::Choice;
 use crate::register::{
     AgreementStatus, Article6, Article9, Confidentiality, DataForm, Mechanism, Obligation,
     OptOutHandling, Purpose,

@@ -3,20 +3,18 @@
 
 use super::RegisterAudit;
 
-/// The column headers, in order (documented in the README).
-pub const HEADERS: [&str; 18] = [
+/// The columns before the facts: who the row is about.
+const LEADING: [&str; 6] = [
     "practice_ods_code",
     "practice_name",
     "icb_ods_code",
     "flow_id",
     "flow_name",
     "recipient",
-    "purpose",
-    "data",
-    "obligation",
-    "agreement_status",
-    "national_opt_out",
-    "type_1_opt_out",
+];
+
+/// The columns after the facts: the decision and where the row came from.
+const TRAILING: [&str; 6] = [
     "decision",
     "decided_by",
     "matched_rules",
@@ -24,6 +22,16 @@ pub const HEADERS: [&str; 18] = [
     "questions",
     "file",
 ];
+
+/// The column headers, in order (documented in the README): who, the facts table's columns,
+/// then the decision.
+pub fn headers() -> Vec<&'static str> {
+    LEADING
+        .into_iter()
+        .chain(super::fact_columns())
+        .chain(TRAILING)
+        .collect()
+}
 
 /// A CSV writer over any output, starting with the BOM and header row.
 pub struct Writer<W: std::io::Write> {
@@ -37,7 +45,7 @@ impl<W: std::io::Write> Writer<W> {
         let mut inner = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(out);
-        inner.write_record(HEADERS)?;
+        inner.write_record(headers())?;
         Ok(Writer { inner })
     }
 
@@ -46,26 +54,26 @@ impl<W: std::io::Write> Writer<W> {
         for row in &audit.flows {
             let d = &row.decision;
             let rules: Vec<&str> = d.matches.iter().map(|m| m.rule.as_str()).collect();
-            self.inner.write_record([
-                audit.practice.ods_code.as_str(),
+            let mut record: Vec<&str> = vec![
+                &audit.practice.ods_code,
                 &audit.practice.name,
                 &audit.icb.ods_code,
                 &row.id,
                 &row.name,
                 &row.recipient,
-                row.purpose,
-                row.data,
-                row.obligation,
-                row.agreement,
-                row.national_opt_out,
-                row.type_1_opt_out,
+            ];
+            record.extend(row.facts.0.iter().map(|(_, v)| v.as_str()));
+            let questions = d.questions.join("\n");
+            let rules = rules.join(" ");
+            record.extend([
                 d.outcome.as_str(),
                 d.decided_by.as_deref().unwrap_or(""),
-                &rules.join(" "),
+                &rules,
                 if d.capped { "yes" } else { "no" },
-                &d.questions.join("\n"),
+                &questions,
                 &audit.file,
-            ])?;
+            ]);
+            self.inner.write_record(record)?;
         }
         Ok(())
     }

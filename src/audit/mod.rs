@@ -13,8 +13,7 @@ use serde::Serialize;
 use crate::diag::Diagnostic;
 use crate::discover::Input;
 use crate::policy::{self, Decision, Outcome, Policy};
-use crate::reader::Choice;
-use crate::register::{self, Flow, Register};
+use crate::register::{self, FACTS, Flow, Register};
 use crate::workers::Workers;
 
 /// One flow's row in an audit: the facts people scan for, and the decision.
@@ -26,37 +25,56 @@ pub struct FlowRow {
     pub name: String,
     /// Recipient.
     pub recipient: String,
-    /// Purpose word.
-    pub purpose: &'static str,
-    /// Data form word.
-    pub data: &'static str,
-    /// Obligation word.
-    pub obligation: &'static str,
-    /// Agreement status word.
-    pub agreement: &'static str,
-    /// National Data Opt-out handling word.
-    pub national_opt_out: &'static str,
-    /// Type 1 opt-out handling word.
-    pub type_1_opt_out: &'static str,
+    /// The facts the register's facts table gives a column, in table order.
+    #[serde(flatten)]
+    pub facts: Columns,
     /// The decision and its trail.
     #[serde(flatten)]
     pub decision: Decision,
 }
 
+/// Named fact columns of an audit row, written out in order (CSV columns, JSON keys).
+#[derive(Debug, Clone, Default)]
+pub struct Columns(pub Vec<(&'static str, String)>);
+
+impl Serialize for Columns {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (name, value) in &self.0 {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+/// The names of the fact columns, in order.
+pub fn fact_columns() -> impl Iterator<Item = &'static str> {
+    FACTS.iter().filter_map(|d| d.column)
+}
+
 impl FlowRow {
     fn new(flow: &Flow, decision: Decision) -> Self {
+        let facts = FACTS
+            .iter()
+            .filter_map(|d| d.column.map(|c| (c, flow.get(d.fact).display())))
+            .collect();
         FlowRow {
             id: flow.id.clone(),
             name: flow.name.clone(),
             recipient: flow.recipient.clone(),
-            purpose: flow.purpose.as_str(),
-            data: flow.data.as_str(),
-            obligation: flow.obligation.as_str(),
-            agreement: flow.agreement.status.as_str(),
-            national_opt_out: flow.opt_outs.national.as_str(),
-            type_1_opt_out: flow.opt_outs.type_1.as_str(),
+            facts: Columns(facts),
             decision,
         }
+    }
+
+    /// The value in fact column `name` (empty if there is no such column).
+    pub fn column(&self, name: &str) -> &str {
+        self.facts
+            .0
+            .iter()
+            .find(|(c, _)| *c == name)
+            .map_or("", |(_, v)| v.as_str())
     }
 }
 

@@ -78,8 +78,8 @@ pub fn flows(audit: &RegisterAudit, policy: &str, date: &str) -> String {
             vec![
                 r.id.clone(),
                 r.decision.outcome.as_str().to_string(),
-                r.purpose.to_string(),
-                r.obligation.to_string(),
+                r.column("purpose").to_string(),
+                r.column("obligation").to_string(),
                 r.name.clone(),
                 r.decision
                     .decided_by

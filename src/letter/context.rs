@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::dates;
 use crate::policy::{Decision, Outcome, Policy};
-use crate::reader::Choice;
+use crate::register::Choice;
 use crate::register::{Flow, Register};
 
 /// Options that shape a letter beyond the register.

@@ -5,9 +5,9 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use crate::register::facts::Value;
 use crate::register::{Flow, Register};
 
-use super::fields::{self, Fact};
 use super::model::*;
 
 /// The outcome for one flow: an action, or `unclassified` when no rule matched.
@@ -200,19 +200,13 @@ fn holds(condition: &Condition, flow: &Flow, today: Date, facts: &mut Vec<FactUs
             false
         }
         Condition::Not(inner) => !holds(inner, flow, today, facts),
-        Condition::Test { path, test } => {
-            let fact = fields::read(flow, path, today);
-            let result = passes(test, &fact, today);
-            let span = flow
-                .spans
-                .get(path)
-                .or_else(|| flow.spans.get(fields::span_path(path)))
-                .or_else(|| flow.spans.get("id"))
-                .copied()
-                .unwrap_or_default();
+        Condition::Test { fact, test } => {
+            let value = flow.get(*fact);
+            let result = passes(test, &value, today);
+            let span = flow.span_of(*fact);
             facts.push(FactUse {
-                field: path,
-                value: fact.display(),
+                field: fact.path(),
+                value: value.display(),
                 line: span.line,
                 column: span.column,
             });
@@ -228,19 +222,19 @@ fn resolve(day: DateRef, today: Date) -> Date {
     }
 }
 
-fn passes(test: &Test, fact: &Fact, today: Date) -> bool {
-    match (test, fact) {
-        (Test::OneOf(words), Fact::Word(w)) => words.contains(w),
-        (Test::NoneOf(words), Fact::Word(w)) => !words.contains(w),
-        (Test::Before(day), Fact::Date(Some(d))) => *d < resolve(*day, today),
-        (Test::OnOrAfter(day), Fact::Date(Some(d))) => *d >= resolve(*day, today),
-        (Test::Present(want), Fact::Date(d)) => d.is_some() == *want,
-        (Test::Present(want), Fact::Text(t)) => t.is_some() == *want,
-        (Test::Contains(needles), Fact::Text(Some(t))) => {
+fn passes(test: &Test, value: &Value, today: Date) -> bool {
+    match (test, value) {
+        (Test::OneOf(words), Value::Word(w)) => words.contains(w),
+        (Test::NoneOf(words), Value::Word(w)) => !words.contains(w),
+        (Test::Before(day), Value::Date(Some(d))) => *d < resolve(*day, today),
+        (Test::OnOrAfter(day), Value::Date(Some(d))) => *d >= resolve(*day, today),
+        (Test::Present(want), Value::Date(d)) => d.is_some() == *want,
+        (Test::Present(want), v) => v.text().is_some() == *want,
+        (Test::Contains(needles), v) => v.text().is_some_and(|t| {
             let hay = t.to_lowercase();
             needles.iter().any(|n| hay.contains(n.as_str()))
-        }
-        (Test::Is(want), Fact::Bool(b)) => b == want,
+        }),
+        (Test::Is(want), Value::Bool(b)) => b == want,
         _ => false,
     }
 }

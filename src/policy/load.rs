@@ -5,11 +5,12 @@ use std::sync::Arc;
 
 use crate::diag::{Code, Diagnostic};
 use crate::reader::Ctx;
+use crate::register::FactDef;
 use crate::source::SourceFile;
 use crate::suggest;
 use crate::yaml::{self, Node, Value};
 
-use super::fields::{self, Kind};
+use super::fields::{self, Operand};
 use super::model::*;
 use super::safety;
 
@@ -208,11 +209,11 @@ fn condition(ctx: &mut Ctx, node: &Node) -> Option<Condition> {
             path => {
                 match fields::field(path) {
                     Some(field) => test(ctx, field, value).map(|test| Condition::Test {
-                        path: field.path,
+                        fact: field.fact,
                         test,
                     }),
                     None => {
-                        let candidates = fields::FIELDS.iter().map(|f| f.path).chain(COMBINATORS);
+                        let candidates = fields::paths().chain(COMBINATORS);
                         let help = match suggest::closest(path, candidates) {
                         Some(best) => format!("did you mean `{best}`?"),
                         None => "see `gpdata policy show` or the README for the fields a rule can test".into(),
@@ -262,31 +263,32 @@ fn list_of_conditions(ctx: &mut Ctx, node: &Node, name: &str) -> Option<Vec<Cond
     parts.into_iter().collect()
 }
 
-fn test(ctx: &mut Ctx, field: &'static fields::Field, node: &Node) -> Option<Test> {
-    match (&field.kind, &node.value) {
-        (Kind::Words(words), Value::Map(entries))
+fn test(ctx: &mut Ctx, field: &'static FactDef, node: &Node) -> Option<Test> {
+    let operand = Operand::of(field);
+    match (operand, &node.value) {
+        (Operand::Words(words), Value::Map(entries))
             if entries.len() == 1 && is_key(&entries[0].0, "not") =>
         {
-            words_list(ctx, field, words(), &entries[0].1).map(Test::NoneOf)
+            words_list(ctx, field, words, &entries[0].1).map(Test::NoneOf)
         }
-        (Kind::Words(words), Value::Str(_) | Value::Seq(_)) => {
-            words_list(ctx, field, words(), node).map(Test::OneOf)
+        (Operand::Words(words), Value::Str(_) | Value::Seq(_)) => {
+            words_list(ctx, field, words, node).map(Test::OneOf)
         }
-        (Kind::Bool, Value::Bool(b)) => Some(Test::Is(*b)),
-        (Kind::Date | Kind::Text, Value::Map(entries)) if entries.len() == 1 => {
+        (Operand::Bool, Value::Bool(b)) => Some(Test::Is(*b)),
+        (Operand::Date | Operand::Text, Value::Map(entries)) if entries.len() == 1 => {
             let (op, arg) = (&entries[0].0, &entries[0].1);
             let op_name = match &op.value {
                 Value::Str(s) => s.as_str(),
                 _ => "",
             };
-            match (field.kind, op_name) {
+            match (operand, op_name) {
                 (_, "present") => match arg.value {
                     Value::Bool(b) => Some(Test::Present(b)),
                     _ => bad_operand(ctx, arg, "`present` takes true or false"),
                 },
-                (Kind::Date, "before") => date_ref(ctx, arg).map(Test::Before),
-                (Kind::Date, "on-or-after") => date_ref(ctx, arg).map(Test::OnOrAfter),
-                (Kind::Text, "contains") => {
+                (Operand::Date, "before") => date_ref(ctx, arg).map(Test::Before),
+                (Operand::Date, "on-or-after") => date_ref(ctx, arg).map(Test::OnOrAfter),
+                (Operand::Text, "contains") => {
                     let words = ctx.text_list(arg, "contains");
                     if words.is_empty() {
                         bad_operand(ctx, arg, "`contains` takes text or a list of texts")
@@ -307,18 +309,7 @@ fn is_key(node: &Node, name: &str) -> bool {
     matches!(&node.value, Value::Str(s) if s == name)
 }
 
-fn operators(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Words(_) => "a word, a list of words, or `{not: [words]}`",
-        Kind::Date => {
-            "`{before: today}`, `{on-or-after: today+28}`, `{before: 2026-04-01}` or `{present: true}`"
-        }
-        Kind::Text => "`{contains: [words]}` or `{present: true}`",
-        Kind::Bool => "true or false",
-    }
-}
-
-fn bad_operator(ctx: &mut Ctx, node: &Node, field: &fields::Field, name: &str) -> Option<Test> {
+fn bad_operator(ctx: &mut Ctx, node: &Node, field: &FactDef, name: &str) -> Option<Test> {
     let what = if name.is_empty() {
         "this test".to_string()
     } else {
@@ -328,7 +319,11 @@ fn bad_operator(ctx: &mut Ctx, node: &Node, field: &fields::Field, name: &str) -
         Code::InvalidOperator,
         node.span,
         format!("{what} does not fit the field `{}`", field.path),
-        Some(format!("`{}` takes {}", field.path, operators(field.kind))),
+        Some(format!(
+            "`{}` takes {}",
+            field.path,
+            Operand::of(field).usage()
+        )),
     );
     None
 }
@@ -345,8 +340,8 @@ fn bad_operand(ctx: &mut Ctx, node: &Node, help: &str) -> Option<Test> {
 
 fn words_list(
     ctx: &mut Ctx,
-    field: &fields::Field,
-    allowed: Vec<&'static str>,
+    field: &FactDef,
+    allowed: &'static [&'static str],
     node: &Node,
 ) -> Option<Vec<&'static str>> {
     let items: Vec<&Node> = match &node.value {
@@ -374,7 +369,7 @@ fn words_list(
             None => {
                 let help = match suggest::closest(word, allowed.iter().copied()) {
                     Some(best) => format!("did you mean `{best}`?"),
-                    None => format!("`{}` takes {}", field.path, suggest::or_list(&allowed)),
+                    None => format!("`{}` takes {}", field.path, suggest::or_list(allowed)),
                 };
                 ctx.report(
                     Code::InvalidValue,

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::reader::Choice;
+use crate::register::{Choice, Fact};
 use crate::source::Span;
 
 /// What the practice should do about a flow, strongest first.
@@ -29,6 +29,7 @@ impl Choice for Action {
         Action::Query,
         Action::Retain,
     ];
+    const WORDS: &'static [&'static str] = &["switch-off", "withdraw", "freeze", "query", "retain"];
     const NOUN: &'static str = "action";
     fn as_str(self) -> &'static str {
         match self {
@@ -104,10 +105,10 @@ pub enum Condition {
     Any(Vec<Condition>),
     /// The part does not hold.
     Not(Box<Condition>),
-    /// A test on one field.
+    /// A test on one fact.
     Test {
-        /// The field path.
-        path: &'static str,
+        /// The fact tested.
+        fact: Fact,
         /// The test.
         test: Test,
     },

@@ -7,8 +7,8 @@
 //! to `query` for binding flows (see [`super::eval`]).
 
 use crate::diag::Code;
-use crate::reader::{Choice, Ctx};
-use crate::register::Obligation;
+use crate::reader::Ctx;
+use crate::register::{Choice, Fact, Obligation};
 
 use super::model::{Condition, Policy, Test};
 
@@ -39,12 +39,13 @@ fn possible(condition: &Condition) -> Set {
         Condition::Any(parts) => parts.iter().fold(0, |set, p| set | possible(p)),
         Condition::Not(inner) => match inner.as_ref() {
             Condition::Test {
-                path: "obligation", ..
+                fact: Fact::Obligation,
+                ..
             } => EVERY & !possible(inner),
             _ => EVERY,
         },
         Condition::Test {
-            path: "obligation",
+            fact: Fact::Obligation,
             test,
         } => match test {
             Test::OneOf(words) => words.iter().fold(0, |set, w| set | bit(w)),

@@ -5,9 +5,11 @@ use jiff::civil::Date;
 
 use crate::diag::Code;
 use crate::ods;
-use crate::reader::{Choice, Ctx};
+use crate::reader::Ctx;
 use crate::suggest;
 
+use super::choice::Choice;
+use super::facts::{FACTS, Fact};
 use super::model::*;
 
 /// Adds every warning for `register` to `ctx`, judging dates against `today`.
@@ -55,49 +57,21 @@ pub fn lint(ctx: &mut Ctx, register: &Register, today: Date) {
 }
 
 fn lint_flow(ctx: &mut Ctx, flow: &Flow, today: Date) {
-    let id_span = flow.spans["id"];
-    let at = |path: &str| flow.spans.get(path).copied().unwrap_or(id_span);
+    let id_span = flow.span_of(Fact::Id);
+    let at = |fact: Fact| flow.span_of(fact);
     let secondary = matches!(flow.purpose, Purpose::Secondary | Purpose::Mixed);
     let type_1_unstated = secondary
         && flow.data == DataForm::Identifiable
         && flow.opt_outs.type_1 == OptOutHandling::Unknown;
 
-    let mut unknown: Vec<&str> = Vec::new();
-    let mut note = |is_unknown: bool, path: &'static str| {
-        if is_unknown {
-            unknown.push(path);
-        }
-    };
-    note(flow.purpose == Purpose::Unknown, "purpose");
-    note(flow.data == DataForm::Unknown, "data");
-    note(flow.obligation == Obligation::Unknown, "obligation");
-    note(
-        flow.legal_basis.article_6 == Article6::Unknown,
-        "legal_basis.article_6",
-    );
-    note(
-        flow.legal_basis.article_9 == Article9::Unknown,
-        "legal_basis.article_9",
-    );
-    note(
-        flow.legal_basis.confidentiality == Confidentiality::Unknown,
-        "legal_basis.confidentiality",
-    );
-    note(
-        flow.agreement.status == AgreementStatus::Unknown,
-        "agreement.status",
-    );
-    note(
-        flow.opt_outs.national == OptOutHandling::Unknown,
-        "opt_outs.national",
-    );
-    note(
-        flow.opt_outs.type_1 == OptOutHandling::Unknown && !type_1_unstated,
-        "opt_outs.type_1",
-    );
-    note(flow.mechanism == Mechanism::Unknown, "mechanism");
+    // `type-1-unstated` says more than a gap would, so the gap is not listed twice.
+    let unknown: Vec<String> = FACTS
+        .iter()
+        .filter(|d| d.gap && flow.get(d.fact).is_unknown())
+        .filter(|d| !(type_1_unstated && d.fact == Fact::Type1OptOut))
+        .map(|d| format!("`{}`", d.path))
+        .collect();
     if !unknown.is_empty() {
-        let names: Vec<String> = unknown.iter().map(|p| format!("`{p}`")).collect();
         let verb = if unknown.len() == 1 { "is" } else { "are" };
         ctx.report(
             Code::UnknownFact,
@@ -105,7 +79,7 @@ fn lint_flow(ctx: &mut Ctx, flow: &Flow, today: Date) {
             format!(
                 "flow `{}`: {} {verb} unknown or not recorded",
                 flow.id,
-                suggest::and_list(&names)
+                suggest::and_list(&unknown)
             ),
             Some(
                 "the audit treats missing facts as questions for the ICB; fill them in when you know them"
@@ -117,7 +91,7 @@ fn lint_flow(ctx: &mut Ctx, flow: &Flow, today: Date) {
     if flow.purpose == Purpose::DirectCare && flow.opt_outs.national == OptOutHandling::Applied {
         ctx.report(
             Code::DirectCareOptOut,
-            at("opt_outs.national"),
+            at(Fact::NationalOptOut),
             format!(
                 "flow `{}` is for direct care, but says the National Data Opt-out is applied",
                 flow.id
@@ -131,7 +105,7 @@ fn lint_flow(ctx: &mut Ctx, flow: &Flow, today: Date) {
     {
         ctx.report(
             Code::ExpiredButActive,
-            at("agreement.expires"),
+            at(Fact::AgreementExpires),
             format!(
                 "flow `{}`: the agreement is marked active but expired on {expires}",
                 flow.id
@@ -145,7 +119,7 @@ fn lint_flow(ctx: &mut Ctx, flow: &Flow, today: Date) {
     if type_1_unstated {
         ctx.report(
             Code::Type1Unstated,
-            at("opt_outs"),
+            at(Fact::Type1OptOut),
             format!(
                 "flow `{}` sends identifiable data for {} but does not say how Type 1 opt-outs are handled",
                 flow.id,
@@ -166,7 +140,7 @@ fn lint_flow(ctx: &mut Ctx, flow: &Flow, today: Date) {
     if flow.agreement.status == AgreementStatus::Proposed && flow.agreement.signed.is_some() {
         ctx.report(
             Code::ProposedButSigned,
-            at("agreement.signed"),
+            at(Fact::AgreementSigned),
             format!(
                 "flow `{}`: the agreement is marked proposed but has a signed date",
                 flow.id
@@ -179,7 +153,7 @@ fn lint_flow(ctx: &mut Ctx, flow: &Flow, today: Date) {
     {
         ctx.report(
             Code::FutureDate,
-            at("agreement.signed"),
+            at(Fact::AgreementSigned),
             format!(
                 "flow `{}`: the agreement's signed date {signed} is after today ({today})",
                 flow.id
@@ -196,7 +170,7 @@ fn lint_flow(ctx: &mut Ctx, flow: &Flow, today: Date) {
     {
         ctx.report(
             Code::AbolishedIcb,
-            at("agreement.counterparty"),
+            at(Fact::Counterparty),
             format!(
                 "flow `{}`: the agreement is with NHS {} ICB ({code}), abolished on 1 April 2026",
                 flow.id, icb.name

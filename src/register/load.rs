@@ -1,14 +1,18 @@
 //! Turning a YAML tree into a [`Register`], reporting every error on the way.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use jiff::civil::Date;
 
 use crate::diag::Code;
 use crate::limits::MAX_FLOWS;
 use crate::ods;
-use crate::reader::{Choice, Ctx, MapReader};
+use crate::reader::{Ctx, MapReader};
 use crate::source::Span;
-use crate::yaml::{Node, Value};
+use crate::yaml::{Node, Value as Yaml};
 
+use super::facts::{FACTS, Fact, FactDef, Kind, Value};
 use super::model::*;
 
 const TOP: &[&str] = &["register", "reviewed", "practice", "icb", "flows"];
@@ -25,32 +29,13 @@ const PRACTICE: &[&str] = &[
 const PERSON: &[&str] = &["name", "role"];
 const ADDRESSEE: &[&str] = &["title", "name", "role"];
 const ICB: &[&str] = &["name", "ods_code", "addressee", "address", "email", "cc"];
-const FLOW: &[&str] = &[
-    "id",
-    "name",
-    "recipient",
-    "processors",
-    "platform",
-    "purpose",
-    "data",
-    "legal_basis",
-    "obligation",
-    "obligation_reference",
-    "agreement",
-    "opt_outs",
-    "mechanism",
-    "notes",
-];
-const LEGAL_BASIS: &[&str] = &["article_6", "article_9", "confidentiality", "reference"];
-const AGREEMENT: &[&str] = &["status", "reference", "signed", "expires", "counterparty"];
 const COUNTERPARTY: &[&str] = &["name", "ods_code"];
-const OPT_OUTS: &[&str] = &["national", "type_1"];
 
 /// Reads a register from its tree. Returns `None` when errors make it unusable; the diagnostics
 /// are in `ctx` either way.
 pub fn read(ctx: &mut Ctx, root: &Node) -> Option<Register> {
     let Some(mut top) = ctx.map(root, "", TOP) else {
-        if root.value != Value::Null {
+        if root.value != Yaml::Null {
             return None;
         }
         ctx.report(
@@ -101,7 +86,7 @@ fn read_version(ctx: &mut Ctx, top: &mut MapReader) -> Option<u32> {
         "start the file with `register: 1` (the format version)",
     )?;
     match node.value {
-        Value::Int(1) => Some(1),
+        Yaml::Int(1) => Some(1),
         _ => {
             ctx.report(
                 Code::UnsupportedVersion,
@@ -279,8 +264,8 @@ fn read_addressee(ctx: &mut Ctx, node: &Node) -> Option<Addressee> {
 
 fn read_flows(ctx: &mut Ctx, node: &Node) -> Vec<Flow> {
     let items = match &node.value {
-        Value::Seq(items) => items,
-        Value::Null => return Vec::new(),
+        Yaml::Seq(items) => items,
+        Yaml::Null => return Vec::new(),
         _ => {
             ctx.report(
                 Code::WrongType,
@@ -307,7 +292,7 @@ fn read_flows(ctx: &mut Ctx, node: &Node) -> Vec<Flow> {
     let mut flows = Vec::with_capacity(items.len());
     for (index, item) in items.iter().enumerate() {
         if let Some(flow) = read_flow(ctx, item, index) {
-            let id_span = flow.spans["id"];
+            let id_span = flow.span_of(Fact::Id);
             if let Some(first) = seen.get(&flow.id) {
                 ctx.report(
                     Code::DuplicateFlowId,
@@ -351,236 +336,177 @@ fn suggested_id(id: &str) -> String {
     out.trim_matches('-').chars().take(64).collect()
 }
 
-fn read_flow(ctx: &mut Ctx, node: &Node, index: usize) -> Option<Flow> {
-    let label = format!("flows[{}]", index + 1);
-    let mut map = ctx.map(node, &label, FLOW)?;
-    let mut spans: BTreeMap<&'static str, Span> = BTreeMap::new();
-    let id = map.require_text(
-        ctx,
-        "id",
-        &format!("{label}.id"),
-        "give the flow a short id such as `icb-phm`",
-    );
-    if let Some((id, span)) = &id {
-        spans.insert("id", *span);
-        if !is_flow_id(id) {
-            let suggestion = suggested_id(id);
-            let help = if is_flow_id(&suggestion) {
-                format!("use lower-case letters, digits and hyphens, e.g. `{suggestion}`")
-            } else {
-                "use lower-case letters, digits and hyphens, e.g. `icb-phm`".to_string()
+/// The keys a flow and each of its blocks may hold, worked out once from the facts table.
+struct Layout {
+    /// Keys of the flow mapping itself, in table order (a block's name where it first appears).
+    flow: Vec<&'static str>,
+    /// Each block's name and keys.
+    blocks: Vec<(&'static str, Vec<&'static str>)>,
+}
+
+fn layout() -> &'static Layout {
+    static LAYOUT: OnceLock<Layout> = OnceLock::new();
+    LAYOUT.get_or_init(|| {
+        let mut layout = Layout {
+            flow: Vec::new(),
+            blocks: Vec::new(),
+        };
+        for def in FACTS.iter().filter(|d| d.is_written()) {
+            let (top, keys) = match def.block() {
+                "" => (def.key(), None),
+                block => (block, Some(def.key())),
             };
-            ctx.report(
-                Code::InvalidFlowId,
-                *span,
-                format!("flow id `{id}` has characters an id cannot use"),
-                Some(help),
-            );
+            if !layout.flow.contains(&top) {
+                layout.flow.push(top);
+            }
+            if let Some(key) = keys {
+                match layout.blocks.iter_mut().find(|(b, _)| *b == top) {
+                    Some((_, ks)) => ks.push(key),
+                    None => layout.blocks.push((top, vec![key])),
+                }
+            }
         }
-    }
-    let field = |key: &str| match &id {
-        Some((id, _)) => format!("{id}.{key}"),
-        None => format!("{label}.{key}"),
-    };
-    let name = map.require_text(
-        ctx,
-        "name",
-        &field("name"),
-        "say what the flow is, e.g. Population health management extract",
-    );
-    let recipient = map.require_text(
-        ctx,
-        "recipient",
-        &field("recipient"),
-        "name the organisation that receives the data",
-    );
-    let processors = map
-        .get("processors")
-        .map(|n| ctx.text_list(n, &field("processors")))
-        .unwrap_or_default();
-    let platform = optional_text(ctx, &mut map, "platform", &field("platform"));
-    let purpose = fact(ctx, &mut map, &mut spans, "purpose", &field("purpose"));
-    let data = fact(ctx, &mut map, &mut spans, "data", &field("data"));
-    let obligation = fact(
-        ctx,
-        &mut map,
-        &mut spans,
-        "obligation",
-        &field("obligation"),
-    );
-    let obligation_reference = optional_text(
-        ctx,
-        &mut map,
-        "obligation_reference",
-        &field("obligation_reference"),
-    );
-    if let Some(span) = map.key_span("obligation_reference") {
-        spans.insert("obligation_reference", span);
-    }
-    let mechanism = fact(ctx, &mut map, &mut spans, "mechanism", &field("mechanism"));
-    let legal_basis = match map.get("legal_basis") {
-        Some(n) => read_legal_basis(ctx, n, &mut spans, &field("legal_basis")),
-        None => LegalBasis::default(),
-    };
-    let agreement = match map.get("agreement") {
-        Some(n) => read_agreement(ctx, n, &mut spans, &field("agreement")),
-        None => Agreement::default(),
-    };
-    let opt_outs = match map.get("opt_outs") {
-        Some(n) => read_opt_outs(ctx, n, &mut spans, &field("opt_outs")),
-        None => OptOuts::default(),
-    };
-    let notes = optional_text(ctx, &mut map, "notes", &field("notes"));
-    spans.insert("flow", map.span);
-    map.finish(ctx);
-    Some(Flow {
-        id: id?.0,
-        name: name?.0,
-        recipient: recipient?.0,
-        processors,
-        platform,
-        purpose,
-        data,
-        legal_basis,
-        obligation,
-        obligation_reference,
-        agreement,
-        opt_outs,
-        mechanism,
-        notes,
-        spans,
+        layout
     })
 }
 
-/// Reads an enumerated fact, remembering where it was written; absent means `unknown`.
-fn fact<C: Choice + Default>(
-    ctx: &mut Ctx,
-    map: &mut MapReader,
-    spans: &mut BTreeMap<&'static str, Span>,
-    key: &'static str,
-    field: &str,
-) -> C {
-    fact_at(ctx, map, spans, key, key, field)
-}
-
-fn fact_at<C: Choice + Default>(
-    ctx: &mut Ctx,
-    map: &mut MapReader,
-    spans: &mut BTreeMap<&'static str, Span>,
-    key: &str,
-    path: &'static str,
-    field: &str,
-) -> C {
-    match map.get(key) {
-        Some(node) => {
-            spans.insert(path, node.span);
-            ctx.choice(node, field).unwrap_or_default()
+fn read_flow(ctx: &mut Ctx, node: &Node, index: usize) -> Option<Flow> {
+    let label = format!("flows[{}]", index + 1);
+    let layout = layout();
+    let mut map = ctx.map(node, &label, &layout.flow)?;
+    let mut flow = Flow {
+        span: map.span,
+        ..Flow::default()
+    };
+    // The id comes first so that every later message can name the flow by it.
+    let id = read_id(ctx, &mut map, &label, &mut flow);
+    let prefix = id.clone().unwrap_or(label);
+    let mut blocks: Vec<(&str, Option<MapReader>)> = layout
+        .blocks
+        .iter()
+        .map(|(block, keys)| {
+            let reader = map
+                .get(block)
+                .and_then(|n| ctx.map(n, &format!("{prefix}.{block}"), keys));
+            (*block, reader)
+        })
+        .collect();
+    let mut complete = id.is_some();
+    for def in FACTS
+        .iter()
+        .filter(|d| d.is_written() && d.fact != Fact::Id)
+    {
+        let reader = match def.block() {
+            "" => Some(&mut map),
+            block => blocks
+                .iter_mut()
+                .find(|(b, _)| *b == block)
+                .and_then(|(_, r)| r.as_mut()),
+        };
+        let Some(reader) = reader else { continue };
+        let field = format!("{prefix}.{}", def.path);
+        if let Some(help) = def.required {
+            match reader.require_text(ctx, def.key(), &field, help) {
+                Some((text, span)) => {
+                    flow.spans.insert(def.fact, span);
+                    write(&mut flow, def, Value::Text(Some(text)));
+                }
+                None => complete = false,
+            }
+            continue;
         }
-        None => C::default(),
+        let span = reader.key_span(def.key());
+        let Some(node) = reader.get(def.key()) else {
+            if let Some(span) = span {
+                flow.spans.insert(def.fact, span);
+            }
+            continue;
+        };
+        let (value, span) = match def.kind {
+            Kind::Party => match read_counterparty(ctx, node, &field) {
+                Some((party, span)) => (Some(Value::Party(Some(party))), span),
+                None => (None, node.span),
+            },
+            _ => (read_value(ctx, node, def.kind, &field), node.span),
+        };
+        flow.spans.insert(def.fact, span);
+        if let Some(value) = value {
+            write(&mut flow, def, value);
+        }
     }
-}
-
-fn read_legal_basis(
-    ctx: &mut Ctx,
-    node: &Node,
-    spans: &mut BTreeMap<&'static str, Span>,
-    field: &str,
-) -> LegalBasis {
-    let Some(mut map) = ctx.map(node, field, LEGAL_BASIS) else {
-        return LegalBasis::default();
-    };
-    let f = |k: &str| format!("{field}.{k}");
-    let basis = LegalBasis {
-        article_6: fact_at(
-            ctx,
-            &mut map,
-            spans,
-            "article_6",
-            "legal_basis.article_6",
-            &f("article_6"),
-        ),
-        article_9: fact_at(
-            ctx,
-            &mut map,
-            spans,
-            "article_9",
-            "legal_basis.article_9",
-            &f("article_9"),
-        ),
-        confidentiality: fact_at(
-            ctx,
-            &mut map,
-            spans,
-            "confidentiality",
-            "legal_basis.confidentiality",
-            &f("confidentiality"),
-        ),
-        reference: optional_text(ctx, &mut map, "reference", &f("reference")),
-    };
-    map.finish(ctx);
-    basis
-}
-
-fn read_agreement(
-    ctx: &mut Ctx,
-    node: &Node,
-    spans: &mut BTreeMap<&'static str, Span>,
-    field: &str,
-) -> Agreement {
-    let Some(mut map) = ctx.map(node, field, AGREEMENT) else {
-        return Agreement::default();
-    };
-    let f = |k: &str| format!("{field}.{k}");
-    let status = fact_at(
-        ctx,
-        &mut map,
-        spans,
-        "status",
-        "agreement.status",
-        &f("status"),
-    );
-    let reference = optional_text(ctx, &mut map, "reference", &f("reference"));
-    let mut date = |ctx: &mut Ctx, key: &str, path: &'static str| {
-        let node = map.get(key)?;
-        spans.insert(path, node.span);
-        ctx.date(node, &f(key))
-    };
-    let signed = date(ctx, "signed", "agreement.signed");
-    let expires = date(ctx, "expires", "agreement.expires");
-    if let (Some(s), Some(e)) = (signed, expires)
+    if let (Some(s), Some(e)) = (flow.agreement.signed, flow.agreement.expires)
         && e < s
     {
         ctx.report(
             Code::ExpiryBeforeSigning,
-            spans["agreement.expires"],
+            flow.span_of(Fact::AgreementExpires),
             format!("the agreement expires ({e}) before it was signed ({s})"),
             Some("check both dates; one of them is probably mistyped".into()),
         );
     }
-    let counterparty = map
-        .get("counterparty")
-        .and_then(|n| read_counterparty(ctx, n, spans, &f("counterparty")));
+    for (_, reader) in blocks {
+        if let Some(reader) = reader {
+            reader.finish(ctx);
+        }
+    }
     map.finish(ctx);
-    Agreement {
-        status,
-        reference,
-        signed,
-        expires,
-        counterparty,
+    complete.then_some(flow)
+}
+
+fn write(flow: &mut Flow, def: &FactDef, value: Value) {
+    if let Some(set) = def.set {
+        set(flow, value);
     }
 }
 
-fn read_counterparty(
-    ctx: &mut Ctx,
-    node: &Node,
-    spans: &mut BTreeMap<&'static str, Span>,
-    field: &str,
-) -> Option<Counterparty> {
+/// Reads the flow's id and checks its shape; `None` when it is missing or empty.
+fn read_id(ctx: &mut Ctx, map: &mut MapReader, label: &str, flow: &mut Flow) -> Option<String> {
+    let def = Fact::Id.def();
+    let help = def.required.unwrap_or_default();
+    let (id, span) = map.require_text(ctx, def.key(), &format!("{label}.id"), help)?;
+    flow.spans.insert(Fact::Id, span);
+    if !is_flow_id(&id) {
+        let suggestion = suggested_id(&id);
+        let help = if is_flow_id(&suggestion) {
+            format!("use lower-case letters, digits and hyphens, e.g. `{suggestion}`")
+        } else {
+            "use lower-case letters, digits and hyphens, e.g. `icb-phm`".to_string()
+        };
+        ctx.report(
+            Code::InvalidFlowId,
+            span,
+            format!("flow id `{id}` has characters an id cannot use"),
+            Some(help),
+        );
+    }
+    flow.id = id.clone();
+    Some(id)
+}
+
+/// Reads one fact's value by its kind; `None` (with a diagnostic) when it is not valid.
+fn read_value(ctx: &mut Ctx, node: &Node, kind: Kind, field: &str) -> Option<Value> {
+    match kind {
+        Kind::Words { words, noun } => ctx.word(node, field, words, noun).map(Value::Word),
+        Kind::Date => ctx.date(node, field).map(|d| Value::Date(Some(d))),
+        Kind::Text => ctx.text(node, field).map(|t| Value::Text(Some(t))),
+        Kind::List => Some(Value::List(ctx.text_list(node, field))),
+        Kind::Party | Kind::Derived => None,
+    }
+}
+
+/// Reads an organisation written as a bare name or as `{name, ods_code}`; the span is the ODS
+/// code's when there is one, since that is what abolished-ICB warnings point at.
+fn read_counterparty(ctx: &mut Ctx, node: &Node, field: &str) -> Option<(Counterparty, Span)> {
     // A bare name is the common case: `counterparty: NHS Sussex ICB`.
-    if let Value::Str(_) = node.value {
-        return ctx.text(node, field).map(|name| Counterparty {
-            name,
-            ods_code: None,
+    if let Yaml::Str(_) = node.value {
+        return ctx.text(node, field).map(|name| {
+            (
+                Counterparty {
+                    name,
+                    ods_code: None,
+                },
+                node.span,
+            )
         });
     }
     let mut map = ctx.map(node, field, COUNTERPARTY)?;
@@ -590,48 +516,26 @@ fn read_counterparty(
         &format!("{field}.name"),
         "name the organisation the agreement is with",
     );
-    let ods_code = match map.get("ods_code") {
-        Some(n) => {
-            let code = ctx.text(n, &format!("{field}.ods_code"));
-            spans.insert("agreement.counterparty", n.span);
-            code
-        }
-        None => None,
-    };
+    let code_node = map.get("ods_code");
+    let ods_code = code_node.and_then(|n| ctx.text(n, &format!("{field}.ods_code")));
     map.finish(ctx);
-    Some(Counterparty {
-        name: name?.0,
-        ods_code,
-    })
+    Some((
+        Counterparty {
+            name: name?.0,
+            ods_code,
+        },
+        code_node.map_or(node.span, |n| n.span),
+    ))
 }
 
-fn read_opt_outs(
-    ctx: &mut Ctx,
-    node: &Node,
-    spans: &mut BTreeMap<&'static str, Span>,
-    field: &str,
-) -> OptOuts {
-    let Some(mut map) = ctx.map(node, field, OPT_OUTS) else {
-        return OptOuts::default();
-    };
-    let opt_outs = OptOuts {
-        national: fact_at(
-            ctx,
-            &mut map,
-            spans,
-            "national",
-            "opt_outs.national",
-            &format!("{field}.national"),
-        ),
-        type_1: fact_at(
-            ctx,
-            &mut map,
-            spans,
-            "type_1",
-            "opt_outs.type_1",
-            &format!("{field}.type_1"),
-        ),
-    };
-    map.finish(ctx);
-    opt_outs
+/// Works out the facts gpdata derives rather than reads, as of `today`.
+pub fn derive(register: &mut Register, today: Date) {
+    for flow in &mut register.flows {
+        flow.derived.counterparty_abolished = flow
+            .agreement
+            .counterparty
+            .as_ref()
+            .and_then(|c| c.ods_code.as_deref())
+            .is_some_and(|code| ods::abolished(code, today).is_some());
+    }
 }

@@ -1,5 +1,7 @@
 //! The register: format v1, loading from YAML with precise diagnostics, and warnings.
 
+mod choice;
+pub mod facts;
 mod lint;
 mod load;
 mod model;
@@ -9,6 +11,8 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 
+pub use choice::Choice;
+pub use facts::{FACTS, Fact, FactDef};
 pub use load::is_flow_id;
 pub use model::*;
 
@@ -55,7 +59,10 @@ pub fn load_path(path: &Path, today: Date) -> Loaded {
 pub fn load(file: Arc<SourceFile>, today: Date) -> Loaded {
     let mut ctx = Ctx::new(file.clone());
     let register = match yaml::parse(&file) {
-        Ok(root) => load::read(&mut ctx, &root),
+        Ok(root) => load::read(&mut ctx, &root).map(|mut r| {
+            load::derive(&mut r, today);
+            r
+        }),
         Err(d) => {
             ctx.diags.push(*d);
             None
@@ -74,10 +81,44 @@ pub fn load(file: Arc<SourceFile>, today: Date) -> Loaded {
     }
 }
 
-/// The JSON Schema of the register format, generated from the types above.
+/// The JSON Schema of the register format, generated from the types above, with each flow
+/// fact described by its entry in the facts table.
 pub fn schema() -> String {
-    let schema = schemars::schema_for!(Register);
+    let mut schema = schemars::schema_for!(Register);
+    for def in FACTS.iter().filter(|d| d.is_written()) {
+        if let Some(pointer) = property_pointer(&schema, def.path)
+            && let Some(serde_json::Value::Object(property)) = schema.pointer_mut(&pointer)
+        {
+            property.insert("description".into(), def.about.into());
+        }
+    }
     let mut text = serde_json::to_string_pretty(&schema).expect("schema serialises");
     text.push('\n');
     text
+}
+
+/// The JSON pointer to the flow property at a dotted `path`, following `$ref`s into blocks.
+fn property_pointer(schema: &schemars::Schema, path: &str) -> Option<String> {
+    let mut owner = "Flow".to_string();
+    let mut keys = path.split('.').peekable();
+    while let Some(key) = keys.next() {
+        let pointer = format!("/$defs/{owner}/properties/{key}");
+        if keys.peek().is_none() {
+            return Some(pointer);
+        }
+        owner = referenced(schema.pointer(&pointer)?)?;
+    }
+    None
+}
+
+/// The definition a property refers to, directly or through `anyOf`/`allOf`.
+fn referenced(property: &serde_json::Value) -> Option<String> {
+    if let Some(r) = property.get("$ref").and_then(|r| r.as_str()) {
+        return r.rsplit('/').next().map(str::to_string);
+    }
+    ["anyOf", "allOf", "oneOf"]
+        .iter()
+        .filter_map(|k| property.get(*k)?.as_array())
+        .flatten()
+        .find_map(referenced)
 }

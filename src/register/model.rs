@@ -9,44 +9,9 @@ use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::reader::Choice;
+use super::choice::choice;
+use super::facts::Fact;
 use crate::source::Span;
-
-macro_rules! choice {
-    (
-        $(#[$meta:meta])* $name:ident, $noun:literal {
-            $($(#[$vmeta:meta])* $variant:ident = $word:literal => $phrase:literal,)*
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default,
-                 Serialize, Deserialize, JsonSchema)]
-        pub enum $name {
-            $($(#[$vmeta])* #[serde(rename = $word)] $variant,)*
-        }
-
-        impl Choice for $name {
-            const ALL: &'static [Self] = &[$($name::$variant,)*];
-            const NOUN: &'static str = $noun;
-            fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $word,)* }
-            }
-        }
-
-        impl $name {
-            /// The value in plain English, for explanations and letters.
-            pub fn phrase(self) -> &'static str {
-                match self { $($name::$variant => $phrase,)* }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
 
 choice! {
     /// Why the data leaves the practice.
@@ -350,7 +315,7 @@ pub struct Icb {
 }
 
 /// One flow of patient data out of the practice.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct Flow {
     /// Short id, unique in the register: lower-case letters, digits and hyphens.
@@ -392,10 +357,25 @@ pub struct Flow {
     /// Anything else a reader should know.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    /// Where each fact was written, by field path ("purpose", "agreement.status").
+    /// Where the flow's mapping starts in the register.
     #[serde(skip)]
     #[schemars(skip)]
-    pub spans: BTreeMap<&'static str, Span>,
+    pub span: Span,
+    /// Where each fact was written in the register; a fact left out has no span.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub spans: BTreeMap<Fact, Span>,
+    /// Facts gpdata works out from the written ones (see [`Derived`]).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub derived: Derived,
+}
+
+/// Facts about a flow that gpdata works out at load time rather than reads.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Derived {
+    /// The agreement's counterparty has the ODS code of an ICB abolished by the audit date.
+    pub counterparty_abolished: bool,
 }
 
 /// The legal basis of a flow.
@@ -440,7 +420,7 @@ pub struct Agreement {
 }
 
 /// The other party to an agreement.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct Counterparty {
     /// Organisation name.
