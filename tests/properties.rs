@@ -131,6 +131,7 @@ fn flow() -> impl Strategy<Value = Flow> {
         (
             choice::<Article6>(),
             choice::<Article9>(),
+            choice::<Schedule1>(),
             choice::<Confidentiality>(),
             some_text(),
         ),
@@ -140,42 +141,80 @@ fn flow() -> impl Strategy<Value = Flow> {
         (choice::<OptOutHandling>(), choice::<OptOutHandling>()),
         choice::<Mechanism>(),
     );
-    (text(), text(), texts(3), some_text(), facts, some_text()).prop_map(
-        |(name, recipient, processors, platform, facts, notes)| {
-            let (
-                purpose,
-                data,
-                (article_6, article_9, confidentiality, reference),
-                obligation,
-                obligation_reference,
-                agreement,
-                (national, type_1),
-                mechanism,
-            ) = facts;
-            Flow {
-                id: String::new(), // numbered once the register is assembled
-                name,
-                recipient,
-                processors,
-                platform,
-                purpose,
-                data,
-                legal_basis: LegalBasis {
-                    article_6,
-                    article_9,
-                    confidentiality,
-                    reference,
-                },
-                obligation,
-                obligation_reference,
-                agreement,
-                opt_outs: OptOuts { national, type_1 },
-                mechanism,
-                notes,
-                ..Flow::default()
-            }
-        },
+    let more = (
+        choice::<IcbRole>(),
+        choice::<Stage>(),
+        choice::<Dpia>(),
+        choice::<Dspt>(),
+        choice::<OnwardAccess>(),
+        some_text(),
+        choice::<Prompts>(),
+        choice::<YesNo>(),
+    );
+    (
+        text(),
+        text(),
+        texts(3),
+        some_text(),
+        facts,
+        more,
+        some_text(),
     )
+        .prop_map(
+            |(name, recipient, processors, platform, facts, more, notes)| {
+                let (
+                    icb_role,
+                    stage,
+                    dpia,
+                    dspt,
+                    onward_access,
+                    retention,
+                    prompts,
+                    writes_to_record,
+                ) = more;
+                let (
+                    purpose,
+                    data,
+                    (article_6, article_9, schedule_1, confidentiality, reference),
+                    obligation,
+                    obligation_reference,
+                    agreement,
+                    (national, type_1),
+                    mechanism,
+                ) = facts;
+                Flow {
+                    id: String::new(), // numbered once the register is assembled
+                    name,
+                    recipient,
+                    processors,
+                    platform,
+                    purpose,
+                    data,
+                    legal_basis: LegalBasis {
+                        article_6,
+                        article_9,
+                        schedule_1,
+                        confidentiality,
+                        reference,
+                    },
+                    icb_role,
+                    stage,
+                    dpia,
+                    dspt,
+                    onward_access,
+                    retention,
+                    prompts,
+                    writes_to_record,
+                    obligation,
+                    obligation_reference,
+                    agreement,
+                    opt_outs: OptOuts { national, type_1 },
+                    mechanism,
+                    notes,
+                    ..Flow::default()
+                }
+            },
+        )
 }
 
 fn practice() -> impl Strategy<Value = Practice> {

@@ -17,6 +17,8 @@ use super::model::*;
 pub enum Fact {
     /// `id`.
     Id,
+    /// `catalogue`.
+    Catalogue,
     /// `name`.
     Name,
     /// `recipient`.
@@ -25,6 +27,8 @@ pub enum Fact {
     Processors,
     /// `platform`.
     Platform,
+    /// `icb_role`.
+    IcbRole,
     /// `purpose`.
     Purpose,
     /// `data`.
@@ -33,6 +37,8 @@ pub enum Fact {
     Article6,
     /// `legal_basis.article_9`.
     Article9,
+    /// `legal_basis.schedule_1`.
+    Schedule1,
     /// `legal_basis.confidentiality`.
     Confidentiality,
     /// `legal_basis.reference`.
@@ -41,6 +47,8 @@ pub enum Fact {
     Obligation,
     /// `obligation_reference`.
     ObligationReference,
+    /// `stage`.
+    Stage,
     /// `agreement.status`.
     AgreementStatus,
     /// `agreement.reference`.
@@ -53,12 +61,24 @@ pub enum Fact {
     Counterparty,
     /// `agreement.counterparty_abolished` (worked out, never written).
     CounterpartyAbolished,
+    /// `dpia`.
+    Dpia,
+    /// `dspt`.
+    Dspt,
+    /// `onward_access`.
+    OnwardAccess,
+    /// `retention`.
+    Retention,
     /// `opt_outs.national`.
     NationalOptOut,
     /// `opt_outs.type_1`.
     Type1OptOut,
     /// `mechanism`.
     Mechanism,
+    /// `prompts`.
+    Prompts,
+    /// `writes_to_record`.
+    WritesToRecord,
     /// `notes`.
     Notes,
 }
@@ -278,6 +298,14 @@ pub const FACTS: &[FactDef] = &[
         ),
         "give the flow a short id such as `icb-phm`",
     ),
+    def(
+        Fact::Catalogue,
+        "catalogue",
+        Kind::Text,
+        "The id of the gpdata catalogue entry this flow is (`gpdata catalogue list`); the flow then takes every fact it does not state from the entry.",
+        |f| Value::Text(f.catalogue.clone()),
+        |f, v| f.catalogue = v.into_text(),
+    ),
     required(
         def(
             Fact::Name,
@@ -320,6 +348,17 @@ pub const FACTS: &[FactDef] = &[
         |f| Value::Text(f.platform.clone()),
         |f, v| f.platform = v.into_text(),
     ),
+    column(
+        def(
+            Fact::IcbRole,
+            "icb_role",
+            Kind::words::<IcbRole>(),
+            "The ICB's part in the flow: controller, joint controller, processor, commissioner (arranges it without receiving the data), or none (a national or third-party flow).",
+            |f| Value::Word(f.icb_role.as_str()),
+            |f, v| f.icb_role = v.choice(),
+        ),
+        "icb_role",
+    ),
     gap(column(
         def(
             Fact::Purpose,
@@ -358,6 +397,17 @@ pub const FACTS: &[FactDef] = &[
         |f| Value::Word(f.legal_basis.article_9.as_str()),
         |f, v| f.legal_basis.article_9 = v.choice(),
     )),
+    falls_back(
+        def(
+            Fact::Schedule1,
+            "legal_basis.schedule_1",
+            Kind::words::<Schedule1>(),
+            "The Data Protection Act 2018 Schedule 1 condition that Article 9(2)(b), (g), (h), (i) and (j) need (DPA 2018 section 10).",
+            |f| Value::Word(f.legal_basis.schedule_1.as_str()),
+            |f, v| f.legal_basis.schedule_1 = v.choice(),
+        ),
+        Fact::Article9,
+    ),
     gap(def(
         Fact::Confidentiality,
         "legal_basis.confidentiality",
@@ -398,6 +448,17 @@ pub const FACTS: &[FactDef] = &[
             |f, v| f.obligation_reference = v.into_text(),
         ),
         Fact::Obligation,
+    ),
+    column(
+        def(
+            Fact::Stage,
+            "stage",
+            Kind::words::<Stage>(),
+            "Whether data flows yet: proposed (the practice is asked to start it, e.g. onboarding to a platform), live, or stopped.",
+            |f| Value::Word(f.stage.as_str()),
+            |f, v| f.stage = v.choice(),
+        ),
+        "stage",
     ),
     gap(column(
         def(
@@ -470,6 +531,47 @@ pub const FACTS: &[FactDef] = &[
         get: |f| Value::Bool(f.derived.counterparty_abolished),
         set: None,
     },
+    column(
+        def(
+            Fact::Dpia,
+            "dpia",
+            Kind::words::<Dpia>(),
+            "Whether the practice holds the data protection impact assessment that covers the flow.",
+            |f| Value::Word(f.dpia.as_str()),
+            |f, v| f.dpia = v.choice(),
+        ),
+        "dpia",
+    ),
+    column(
+        def(
+            Fact::Dspt,
+            "dspt",
+            Kind::words::<Dspt>(),
+            "The recipient's latest Data Security and Protection Toolkit status.",
+            |f| Value::Word(f.dspt.as_str()),
+            |f, v| f.dspt = v.choice(),
+        ),
+        "dspt",
+    ),
+    column(
+        def(
+            Fact::OnwardAccess,
+            "onward_access",
+            Kind::words::<OnwardAccess>(),
+            "Who else the recipient lets have or use the data: nobody, other NHS and care bodies, researchers, or commercial organisations (the widest that applies).",
+            |f| Value::Word(f.onward_access.as_str()),
+            |f, v| f.onward_access = v.choice(),
+        ),
+        "onward_access",
+    ),
+    def(
+        Fact::Retention,
+        "retention",
+        Kind::Text,
+        "How long the recipient keeps the data.",
+        |f| Value::Text(f.retention.clone()),
+        |f, v| f.retention = v.into_text(),
+    ),
     gap(column(
         def(
             Fact::NationalOptOut,
@@ -503,6 +605,22 @@ pub const FACTS: &[FactDef] = &[
         |f| Value::Word(f.mechanism.as_str()),
         |f, v| f.mechanism = v.choice(),
     )),
+    def(
+        Fact::Prompts,
+        "prompts",
+        Kind::words::<Prompts>(),
+        "For medicines optimisation software: whether its prompts serve savings (formulary switches, targets), patient safety, or both.",
+        |f| Value::Word(f.prompts.as_str()),
+        |f, v| f.prompts = v.choice(),
+    ),
+    def(
+        Fact::WritesToRecord,
+        "writes_to_record",
+        Kind::words::<YesNo>(),
+        "Whether another organisation can write entries into the practice's records through the flow (e.g. a community unit sharing a SystmOne record).",
+        |f| Value::Word(f.writes_to_record.as_str()),
+        |f, v| f.writes_to_record = v.choice(),
+    ),
     def(
         Fact::Notes,
         "notes",

@@ -119,6 +119,147 @@ choice! {
 }
 
 choice! {
+    /// The Data Protection Act 2018 Schedule 1 condition that goes with an Article 9(2)(b), (g),
+    /// (h), (i) or (j) condition (DPA 2018 section 10).
+    Schedule1, "Schedule 1 condition" {
+        /// Part 1, paragraph 1.
+        EmploymentSocialSecurity = "employment-social-security" => "employment, social security and social protection (DPA 2018 Schedule 1 paragraph 1)",
+        /// Part 1, paragraph 2.
+        HealthOrSocialCare = "health-or-social-care" => "health or social care purposes (DPA 2018 Schedule 1 paragraph 2)",
+        /// Part 1, paragraph 3.
+        PublicHealth = "public-health" => "public health (DPA 2018 Schedule 1 paragraph 3)",
+        /// Part 1, paragraph 4.
+        Research = "research" => "archiving, research and statistics (DPA 2018 Schedule 1 paragraph 4)",
+        /// Part 2, paragraph 6.
+        StatutoryPurposes = "statutory-purposes" => "statutory and government purposes (DPA 2018 Schedule 1 paragraph 6)",
+        /// Part 2, paragraph 10.
+        PreventingCrime = "preventing-crime" => "preventing or detecting unlawful acts (DPA 2018 Schedule 1 paragraph 10)",
+        /// Part 2, paragraph 18.
+        Safeguarding = "safeguarding" => "safeguarding of children and of individuals at risk (DPA 2018 Schedule 1 paragraph 18)",
+        /// Article 9(2)(a), (c) or (f), or no special category data: no Schedule 1 condition is needed.
+        NotNeeded = "not-needed" => "none needed",
+        /// Not yet established.
+        #[default]
+        Unknown = "unknown" => "not stated",
+    }
+}
+
+choice! {
+    /// The ICB's part in a flow.
+    IcbRole, "ICB role" {
+        /// The ICB decides why and how the data is used.
+        Controller = "controller" => "controller",
+        /// The ICB decides with others.
+        JointController = "joint-controller" => "joint controller",
+        /// The ICB processes the data for another controller.
+        Processor = "processor" => "processor",
+        /// The ICB commissions or arranges the flow but does not receive the data.
+        Commissioner = "commissioner" => "commissioner (arranges the flow without receiving the data)",
+        /// A national or third-party flow the ICB has no part in.
+        None = "none" => "not involved",
+        /// Not yet established.
+        #[default]
+        Unknown = "unknown" => "not known",
+    }
+}
+
+choice! {
+    /// Where a flow stands: proposed to the practice, flowing, or stopped.
+    Stage, "stage" {
+        /// The practice is asked to start it; no data flows yet (e.g. onboarding to a platform).
+        Proposed = "proposed" => "proposed, not yet flowing",
+        /// Data flows.
+        Live = "live" => "live",
+        /// Data no longer flows.
+        Stopped = "stopped" => "stopped",
+        /// Not yet established.
+        #[default]
+        Unknown = "unknown" => "not known",
+    }
+}
+
+choice! {
+    /// Whether a data protection impact assessment covers the flow.
+    Dpia, "DPIA status" {
+        /// The practice holds a copy.
+        Held = "held" => "held by the practice",
+        /// There is none, or the practice has not seen one.
+        NotHeld = "not-held" => "not held",
+        /// The practice has asked for it.
+        Requested = "requested" => "requested",
+        /// The processing does not need one (UK GDPR Article 35).
+        NotNeeded = "not-needed" => "not needed",
+        /// Not yet established.
+        #[default]
+        Unknown = "unknown" => "not known",
+    }
+}
+
+choice! {
+    /// The recipient's latest Data Security and Protection Toolkit status.
+    Dspt, "DSPT status" {
+        /// Standards Exceeded.
+        Exceeded = "exceeded" => "Standards Exceeded",
+        /// Standards Met.
+        Met = "met" => "Standards Met",
+        /// Approaching Standards.
+        Approaching = "approaching" => "Approaching Standards",
+        /// Standards Not Met.
+        NotMet = "not-met" => "Standards Not Met",
+        /// No assessment published.
+        NotPublished = "not-published" => "not published",
+        /// Not yet established.
+        #[default]
+        Unknown = "unknown" => "not known",
+    }
+}
+
+choice! {
+    /// Who else the recipient lets have or use the data.
+    OnwardAccess, "onward access" {
+        /// Nobody.
+        None = "none" => "no onward disclosure",
+        /// Other NHS and care bodies.
+        Nhs = "nhs" => "other NHS and care bodies",
+        /// Researchers (academic or charitable).
+        Research = "research" => "researchers",
+        /// Commercial organisations.
+        Commercial = "commercial" => "commercial organisations",
+        /// Not yet established.
+        #[default]
+        Unknown = "unknown" => "not known",
+    }
+}
+
+choice! {
+    /// What medicines optimisation software's prompts are for.
+    Prompts, "prompt purpose" {
+        /// Cheaper alternatives, formulary switches, prescribing targets.
+        Savings = "savings" => "savings and formulary switches",
+        /// Medication safety alerts (interactions, monitoring, high-risk combinations).
+        Safety = "safety" => "patient safety alerts",
+        /// Both kinds.
+        Mixed = "mixed" => "both savings and safety prompts",
+        /// Not yet established.
+        #[default]
+        Unknown = "unknown" => "not known",
+    }
+}
+
+choice! {
+    /// Yes, no, or not known.
+    YesNo, "yes or no" {
+        /// Yes.
+        Yes = "yes" => "yes",
+        /// No.
+        No = "no" => "no",
+        /// Not yet established.
+        #[default]
+        Unknown = "unknown" => "not known",
+    }
+}
+
+choice! {
     /// What, if anything, obliges the practice to share.
     Obligation, "obligation" {
         /// A statute, direction and Data Provision Notice, court order or legal duty.
@@ -320,6 +461,9 @@ pub struct Icb {
 pub struct Flow {
     /// Short id, unique in the register: lower-case letters, digits and hyphens.
     pub id: String,
+    /// The catalogue entry this flow is, when it is a national or listed flow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalogue: Option<String>,
     /// What the flow is called.
     pub name: String,
     /// Who receives the data (the controller on the other side).
@@ -330,6 +474,9 @@ pub struct Flow {
     /// The platform the data lands on, e.g. "NHS Federated Data Platform".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
+    /// The ICB's part in the flow.
+    #[serde(default)]
+    pub icb_role: IcbRole,
     /// Direct care, secondary use, or both.
     #[serde(default)]
     pub purpose: Purpose,
@@ -345,15 +492,36 @@ pub struct Flow {
     /// The statute, direction or contract clause that makes the flow obligatory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub obligation_reference: Option<String>,
+    /// Whether data flows yet.
+    #[serde(default)]
+    pub stage: Stage,
     /// The data sharing agreement.
     #[serde(default)]
     pub agreement: Agreement,
+    /// The data protection impact assessment.
+    #[serde(default)]
+    pub dpia: Dpia,
+    /// The recipient's Data Security and Protection Toolkit status.
+    #[serde(default)]
+    pub dspt: Dspt,
+    /// Who else gets or uses the data.
+    #[serde(default)]
+    pub onward_access: OnwardAccess,
+    /// How long the recipient keeps the data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention: Option<String>,
     /// How opt-outs are honoured.
     #[serde(default)]
     pub opt_outs: OptOuts,
     /// The technical route.
     #[serde(default)]
     pub mechanism: Mechanism,
+    /// For medicines optimisation software: what its prompts are for.
+    #[serde(default)]
+    pub prompts: Prompts,
+    /// Whether another organisation can write into the practice's records through the flow.
+    #[serde(default)]
+    pub writes_to_record: YesNo,
     /// Anything else a reader should know.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
@@ -388,6 +556,9 @@ pub struct LegalBasis {
     /// UK GDPR Article 9 condition.
     #[serde(default)]
     pub article_9: Article9,
+    /// DPA 2018 Schedule 1 condition.
+    #[serde(default)]
+    pub schedule_1: Schedule1,
     /// Common-law duty of confidentiality basis.
     #[serde(default)]
     pub confidentiality: Confidentiality,
