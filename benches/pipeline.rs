@@ -1,6 +1,9 @@
 //! In-process costs of each stage for one register (criterion): load+validate, audit, letter
-//! text, and the PDF (tagged, untagged). Registers are synthetic (`gpdata::synth`, 30-60 flows)
+//! text, and the PDF (tagged, untagged). Registers are synthetic (`tests/support/synth.rs`, 30-60 flows)
 //! plus the shipped sample `riverside.yaml`. Run with `cargo bench --bench pipeline`.
+
+#[path = "../tests/support/synth.rs"]
+mod synth;
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -9,8 +12,9 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use gpdata::letter::{Letter, LetterOptions, Renderer, templates};
 use gpdata::pdf::PdfOptions;
 use gpdata::policy::{self, Policy};
-use gpdata::register::{self, Register};
+use gpdata::register::Register;
 use gpdata::source::SourceFile;
+use gpdata::validate;
 
 fn today() -> jiff::civil::Date {
     jiff::civil::date(2026, 11, 21)
@@ -26,7 +30,7 @@ struct Fixture {
 
 fn fixture() -> Fixture {
     let mut files: Vec<Arc<SourceFile>> = (0..8)
-        .map(|i| SourceFile::new(format!("synth-{i}.yaml"), gpdata::synth::register(2026, i)))
+        .map(|i| SourceFile::new(format!("synth-{i}.yaml"), synth::register(2026, i)))
         .collect();
     files.push(SourceFile::new(
         "riverside.yaml",
@@ -34,7 +38,7 @@ fn fixture() -> Fixture {
     ));
     let registers = files
         .iter()
-        .map(|f| register::load(f.clone(), today()).register.expect("valid"))
+        .map(|f| validate::load(f.clone(), today()).register.expect("valid"))
         .collect();
     Fixture {
         files,
@@ -42,12 +46,13 @@ fn fixture() -> Fixture {
         policy: policy::builtin(),
         renderer: Renderer::new(templates::resolve(None).expect("templates")).expect("compile"),
         options: LetterOptions {
-            kind: "enquiry",
+            kind: gpdata::letter::templates::LetterKind::Enquiry,
             date: today(),
             reply_days: 28,
             reference: None,
             previous_date: None,
             previous_reference: None,
+            omit_supplier_names: false,
         },
     }
 }
@@ -59,7 +64,13 @@ impl Fixture {
             .map(|r| {
                 let decisions = policy::evaluate(&self.policy, r, today());
                 self.renderer
-                    .render(r, &decisions, &self.policy, &self.options)
+                    .render(
+                        r,
+                        &decisions,
+                        &self.policy,
+                        gpdata::catalogue::Catalogue::builtin(),
+                        &self.options,
+                    )
                     .expect("renders")
             })
             .collect()
@@ -76,7 +87,7 @@ fn stages(c: &mut Criterion) {
     group.bench_function("load+validate", |b| {
         b.iter(|| {
             for file in &f.files {
-                black_box(register::load(file.clone(), today()));
+                black_box(validate::load(file.clone(), today()));
             }
         })
     });

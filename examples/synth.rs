@@ -1,5 +1,8 @@
 //! Writes N synthetic registers for benchmarks: `cargo run --release --example synth -- N DIR
-//! [SEED]`. The same N and seed always give the same files (see `gpdata::synth`).
+//! [SEED]`. The same N and seed always give the same files (see `tests/support/synth.rs`).
+
+#[path = "../tests/support/synth.rs"]
+mod synth;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,7 +24,7 @@ fn main() -> ExitCode {
     }
     for index in 0..count {
         let path = dir.join(format!("practice-{index:05}.yaml"));
-        if let Err(e) = std::fs::write(&path, gpdata::synth::register(seed, index)) {
+        if let Err(e) = std::fs::write(&path, synth::register(seed, index)) {
             eprintln!("cannot write {}: {e}", path.display());
             return ExitCode::FAILURE;
         }

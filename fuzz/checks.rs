@@ -5,6 +5,7 @@
 
 use std::sync::OnceLock;
 
+use gpdata::letter::templates::LetterKind;
 use gpdata::letter::{LetterOptions, Renderer, templates};
 use gpdata::pdf::PdfOptions;
 use gpdata::policy::{Decision, Policy};
@@ -33,7 +34,7 @@ fn sample() -> &'static (Register, Vec<Decision>) {
     SAMPLE.get_or_init(|| {
         let text = include_str!("../registers/westbourne.yaml");
         let file = gpdata::source::SourceFile::new("westbourne.yaml", text);
-        let register = gpdata::register::load(file, today())
+        let register = gpdata::validate::load(file, today())
             .register
             .expect("the sample register loads");
         let decisions = gpdata::policy::evaluate(builtin_policy(), &register, today());
@@ -41,7 +42,7 @@ fn sample() -> &'static (Register, Vec<Decision>) {
     })
 }
 
-fn options(kind: &'static str) -> LetterOptions {
+fn options(kind: LetterKind) -> LetterOptions {
     LetterOptions {
         kind,
         date: today(),
@@ -49,6 +50,7 @@ fn options(kind: &'static str) -> LetterOptions {
         reference: None,
         previous_date: Some(jiff::civil::date(2026, 5, 14)),
         previous_reference: None,
+        omit_supplier_names: false,
     }
 }
 
@@ -58,7 +60,7 @@ pub fn register(data: &[u8]) {
     let Ok(file) = gpdata::source::decode("fuzz.yaml", data.to_vec()) else {
         return;
     };
-    let loaded = gpdata::register::load(file, today());
+    let loaded = gpdata::validate::load(file, today());
     assert_eq!(loaded.register.is_some(), !loaded.has_errors());
     let _ = gpdata::diag::render_human(&loaded.diags, true);
     let _ = gpdata::diag::render_short(&loaded.diags);
@@ -89,13 +91,19 @@ pub fn letter(data: &[u8]) {
     let Ok(file) = gpdata::source::decode("fuzz.yaml", data.to_vec()) else {
         return;
     };
-    let Some(register) = gpdata::register::load(file, today()).register else {
+    let Some(register) = gpdata::validate::load(file, today()).register else {
         return;
     };
     let decisions = gpdata::policy::evaluate(builtin_policy(), &register, today());
-    for (kind, tagged) in [("enquiry", true), ("follow-up", false)] {
+    for (kind, tagged) in [(LetterKind::Enquiry, true), (LetterKind::FollowUp, false)] {
         let letter = builtin_renderer()
-            .render(&register, &decisions, builtin_policy(), &options(kind))
+            .render(
+                &register,
+                &decisions,
+                builtin_policy(),
+                gpdata::catalogue::Catalogue::builtin(),
+                &options(kind),
+            )
             .unwrap_or_else(|d| panic!("a valid register failed to render: {d:?}"));
         let _ = gpdata::letter::text::to_text(&letter);
         let _ = gpdata::letter::text::to_markdown(&letter);
@@ -123,8 +131,13 @@ pub fn template(data: &[u8]) {
         return;
     };
     let (register, decisions) = sample();
-    let Ok(letter) = renderer.render(register, decisions, builtin_policy(), &options("enquiry"))
-    else {
+    let Ok(letter) = renderer.render(
+        register,
+        decisions,
+        builtin_policy(),
+        gpdata::catalogue::Catalogue::builtin(),
+        &options(LetterKind::Enquiry),
+    ) else {
         return;
     };
     let pdf = gpdata::pdf::render(

@@ -78,6 +78,18 @@ codes! {
     ProposedButSigned = "proposed-but-signed", Warning, "An agreement marked proposed has a signed date.";
     AbolishedIcb = "abolished-icb", Warning, "An ICB named in the register was abolished on 1 April 2026.";
     FutureDate = "future-date", Warning, "A signing or review date lies in the future.";
+    UnknownIcb = "unknown-icb", Warning, "An ICB code has the right shape but is not the code of any ICB gpdata knows.";
+    Schedule1Mismatch = "schedule-1-mismatch", Warning, "The DPA 2018 Schedule 1 condition does not go with the Article 9 condition, or one that needs it is missing.";
+    VoluntaryWithReference = "voluntary-with-reference", Warning, "A flow marked voluntary cites a statute, direction or contract clause as its obligation.";
+    PlaceholderText = "placeholder-text", Warning, "Text `gpdata init` wrote for you to replace is still in the register.";
+    NoticeNotAgreement = "notice-not-agreement", Warning, "A flow required by statute is recorded as an agreement awaiting signature.";
+    // The catalogue.
+    UnknownCatalogueEntry = "unknown-catalogue-entry", Error, "A flow names a catalogue entry that does not exist.";
+    ContradictsCatalogue = "contradicts-catalogue", Error, "A flow records as voluntary what its catalogue entry says a statute or the contract requires.";
+    DiffersFromCatalogue = "differs-from-catalogue", Warning, "A flow records a fact differently from its catalogue entry.";
+    CatalogueMatch = "catalogue-match", Warning, "A flow that names no catalogue entry looks like one.";
+    InactiveFlow = "inactive-flow", Warning, "The catalogue says the flow is dormant or has ended.";
+    DuplicateEntry = "duplicate-entry", Error, "Two catalogue or ICB entries share an id, or a local entry has the id of a national one.";
     // Policies.
     UnknownFieldPath = "unknown-field-path", Error, "A policy condition names a register field that does not exist.";
     InvalidOperator = "invalid-operator", Error, "A policy condition uses an operator that does not exist or does not fit the field.";

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use crate::catalogue::Catalogue;
 use crate::policy::{Decision, Outcome, Policy};
 use crate::register::Choice;
 use crate::register::Flow;
@@ -20,7 +21,13 @@ pub fn outcome_phrase(outcome: Outcome) -> &'static str {
 }
 
 /// Explains one flow's decision; `file` names the register for the line references.
-pub fn explain(file: &str, flow: &Flow, decision: &Decision, policy: &Policy) -> String {
+pub fn explain(
+    file: &str,
+    flow: &Flow,
+    decision: &Decision,
+    policy: &Policy,
+    catalogue: &Catalogue,
+) -> String {
     let mut out = String::new();
     let line = flow.span_of(crate::register::Fact::Id).line;
     let _ = writeln!(out, "Flow `{}`: {} ({file}:{line})", flow.id, flow.name);
@@ -62,20 +69,31 @@ pub fn explain(file: &str, flow: &Flow, decision: &Decision, policy: &Policy) ->
         if m.applied != m.action {
             let _ = writeln!(
                 out,
-                "   The rule asks to {}, but this flow is {}. gpdata never stops a flow that a statute, \
-                 contract or professional duty requires, so it asks the ICB instead.",
+                "   The rule asks to {}, but {}. gpdata only advises stopping a flow known to be \
+                 voluntary, so it asks instead.",
                 m.action.phrase(),
-                flow.obligation.phrase()
+                crate::validate::why_not_voluntary(flow, catalogue)
             );
         }
         if !m.facts.is_empty() {
             let _ = writeln!(out, "   It relied on:");
             for fact in &m.facts {
-                let _ = writeln!(
-                    out,
-                    "   - {} is {} ({file}:{}:{})",
-                    fact.field, fact.value, fact.line, fact.column
-                );
+                match &fact.from_catalogue {
+                    Some(entry) => {
+                        let _ = writeln!(
+                            out,
+                            "   - {} is {} (from catalogue entry `{entry}`; {file}:{}:{})",
+                            fact.field, fact.value, fact.line, fact.column
+                        );
+                    }
+                    None => {
+                        let _ = writeln!(
+                            out,
+                            "   - {} is {} ({file}:{}:{})",
+                            fact.field, fact.value, fact.line, fact.column
+                        );
+                    }
+                }
             }
         }
         if let Some(cites) = &m.cites {

@@ -14,6 +14,7 @@
 //! ```
 
 pub mod audit;
+pub mod catalogue;
 pub mod cli;
 pub mod dates;
 pub mod diag;
@@ -29,6 +30,6 @@ pub mod reader;
 pub mod register;
 pub mod source;
 pub mod suggest;
-pub mod synth;
+pub mod validate;
 pub mod workers;
 pub mod yaml;

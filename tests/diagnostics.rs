@@ -8,7 +8,7 @@ use common::*;
 use gpdata::diag::{Code, Diagnostic};
 
 fn register_codes(path: &std::path::Path) -> Vec<Diagnostic> {
-    gpdata::register::load_path(path, date()).diags
+    gpdata::validate::load_path(path, date()).diags
 }
 
 fn codes_of(diags: &[Diagnostic]) -> Vec<&'static str> {
@@ -142,6 +142,16 @@ fn trigger(code: Code, tmp: &std::path::Path) -> Vec<String> {
                 .output()
                 .unwrap();
             codes_in(&stderr(&out))
+        }
+        Code::DuplicateEntry => {
+            let dir = tmp.join("catalogue");
+            fs::create_dir_all(&dir).unwrap();
+            fs::write(
+                dir.join("flows.yaml"),
+                "catalogue: 1\nentries:\n  - id: gdppr\n    name: A local copy\n    recipient: R\n    sources: [{title: T, url: https://example.org, checked: 2026-01-01}]\n",
+            )
+            .unwrap();
+            own(gpdata::catalogue::Catalogue::with_local(&dir).1)
         }
         other => panic!("no fixture for {}", other.as_str()),
     }

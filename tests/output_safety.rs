@@ -2,6 +2,8 @@
 //! inputs, concurrent runs, and names or paths that try to escape the output folder.
 
 mod common;
+#[path = "support/synth.rs"]
+mod synth;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -29,7 +31,7 @@ fn synthetic_registers(dir: &Path, count: usize) -> PathBuf {
     let folder = dir.join("registers");
     fs::create_dir_all(&folder).unwrap();
     for i in 0..count {
-        let text = gpdata::synth::register(11, i);
+        let text = synth::register(11, i);
         fs::write(folder.join(format!("practice-{i:03}.yaml")), text).unwrap();
     }
     folder
@@ -68,7 +70,7 @@ fn killed_bulk_runs_leave_only_complete_letters_and_a_rerun_completes_the_set() 
     }
 
     let out = tmp.path().join("out");
-    let mut rng = gpdata::synth::Rng::new(20261121);
+    let mut rng = synth::Rng::new(20261121);
     let mut kills = 0;
     for _ in 0..8 {
         let mut child = letter_cmd(&input, &out).spawn().unwrap();

@@ -13,7 +13,8 @@ use serde::Serialize;
 use crate::diag::Diagnostic;
 use crate::discover::Input;
 use crate::policy::{self, Decision, Outcome, Policy};
-use crate::register::{self, FACTS, Flow, Register};
+use crate::register::{FACTS, Flow, Register};
+use crate::validate::{self, Env};
 use crate::workers::Workers;
 
 /// One flow's row in an audit: the facts people scan for, and the decision.
@@ -159,7 +160,7 @@ pub enum Item {
 pub fn run(
     inputs: &[Input],
     policy: &Policy,
-    today: Date,
+    env: &Env,
     workers: &Workers,
     sink: impl FnMut(Item),
 ) {
@@ -167,10 +168,10 @@ pub fn run(
         inputs,
         |input| match input {
             Input::File(path) => {
-                let loaded = register::load_path(path, today);
+                let loaded = validate::load_path_with(path, env);
                 match loaded.register {
                     Some(register) => {
-                        let mut audit = audit_register(&loaded.name, &register, policy, today);
+                        let mut audit = audit_register(&loaded.name, &register, policy, env.today);
                         audit.warnings = loaded.diags;
                         Item::Audited(Box::new(audit))
                     }

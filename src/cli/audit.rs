@@ -12,8 +12,14 @@ pub(super) fn run(args: &AuditArgs) -> Exit {
     let Some(policy) = load_policy(&args.policy) else {
         return Exit::InputErrors;
     };
-    let today = args.date.today();
-    let date = today.to_string();
+    let Some(catalogue) = args.catalogue.load() else {
+        return Exit::InputErrors;
+    };
+    let env = crate::validate::Env {
+        today: args.date.today(),
+        catalogue,
+    };
+    let date = env.today.to_string();
     let inputs = discover::expand(&args.paths);
     if inputs.is_empty() {
         error("no registers found (looked for *.yaml and *.yml files)");
@@ -47,7 +53,7 @@ pub(super) fn run(args: &AuditArgs) -> Exit {
     if opened.is_err() {
         return Exit::Ok; // standard output closed before anything was written
     }
-    audit::run(&inputs, &policy, today, &workers, |item| {
+    audit::run(&inputs, &policy, &env, &workers, |item| {
         totals.add(&item);
         match &item {
             Item::Skipped { diags, .. } => {

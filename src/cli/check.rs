@@ -2,13 +2,18 @@
 
 use crate::diag::{self, DiagFormat, Diagnostic, Severity};
 use crate::discover::{self, Input};
-use crate::register;
 use crate::suggest::plural;
 
 use super::{CheckArgs, Exit, print, stdout_is_terminal};
 
 pub(super) fn run(args: &CheckArgs) -> Exit {
-    let today = args.date.today();
+    let Some(catalogue) = args.catalogue.load() else {
+        return Exit::InputErrors;
+    };
+    let env = crate::validate::Env {
+        today: args.date.today(),
+        catalogue,
+    };
     let inputs = discover::expand(&args.paths);
     if inputs.is_empty() {
         super::error("no registers found (looked for *.yaml and *.yml files)");
@@ -21,7 +26,7 @@ pub(super) fn run(args: &CheckArgs) -> Exit {
     let (mut with_errors, mut with_warnings) = (0, 0);
     let mut json = diag::JsonArray::default();
     let load = |input: &Input| match input {
-        Input::File(path) => register::load_path(path, today).diags,
+        Input::File(path) => crate::validate::load_path_with(path, &env).diags,
         Input::Missing(path, reason) => vec![discover::missing(path, reason)],
     };
     // Printed as each batch is done, in input order: a long bulk run shows progress and holds

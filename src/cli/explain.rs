@@ -12,8 +12,15 @@ pub(super) fn run(args: &ExplainArgs) -> Exit {
     let Some(policy) = load_policy(&args.policy) else {
         return Exit::InputErrors;
     };
-    let today = args.date.today();
-    let loaded = register::load_path(&args.file, today);
+    let Some(catalogue) = args.catalogue.load() else {
+        return Exit::InputErrors;
+    };
+    let env = crate::validate::Env {
+        today: args.date.today(),
+        catalogue,
+    };
+    let today = env.today;
+    let loaded = crate::validate::load_path_with(&args.file, &env);
     let Some(register) = loaded.register else {
         eprint(&diag::render_human(&loaded.diags, stderr_is_terminal()));
         error(&format!(
@@ -43,7 +50,13 @@ pub(super) fn run(args: &ExplainArgs) -> Exit {
             out.push_str("\n----\n\n");
         }
         let decision = policy::decide(&policy, flow, today);
-        out.push_str(&explain::explain(&loaded.name, flow, &decision, &policy));
+        out.push_str(&explain::explain(
+            &loaded.name,
+            flow,
+            &decision,
+            &policy,
+            env.catalogue,
+        ));
     }
     print(&out);
     Exit::Ok

@@ -10,7 +10,6 @@ use crate::letter::{LetterOptions, Renderer, templates, text};
 use crate::output::{folder_of, write_atomic};
 use crate::pdf::{self, PdfOptions};
 use crate::policy::{self, Policy};
-use crate::register;
 use crate::suggest::plural;
 
 use super::{Exit, LetterArgs, LetterFormat, eprint, error, load_policy, stderr_is_terminal};
@@ -40,7 +39,14 @@ pub(super) fn run(args: &LetterArgs) -> Exit {
             return Exit::InputErrors;
         }
     };
-    let today = args.date.today();
+    let Some(catalogue) = args.catalogue.load() else {
+        return Exit::InputErrors;
+    };
+    let env = crate::validate::Env {
+        today: args.date.today(),
+        catalogue,
+    };
+    let today = env.today;
     let inputs = discover::expand(&args.paths);
     if inputs.is_empty() {
         error("no registers found (looked for *.yaml and *.yml files)");
@@ -95,12 +101,13 @@ pub(super) fn run(args: &LetterArgs) -> Exit {
         }
     };
     let options = LetterOptions {
-        kind: args.kind.as_str(),
+        kind: args.kind,
         date: today,
         reply_days: args.reply_days,
         reference: args.reference.clone(),
         previous_date: args.previous_date,
         previous_reference: args.previous_ref.clone(),
+        omit_supplier_names: args.omit_supplier_names,
     };
     let pdf_options = PdfOptions {
         tagged: !args.untagged,
@@ -115,7 +122,7 @@ pub(super) fn run(args: &LetterArgs) -> Exit {
         single_file: single_file.as_deref(),
         folder: folder.as_deref(),
         ext,
-        today,
+        env,
         claimed: Mutex::new(HashSet::new()),
     };
     let progress = (inputs.len() > 1 && !args.no_progress && stderr_is_terminal()).then(|| {
@@ -200,7 +207,7 @@ struct Job<'a> {
     single_file: Option<&'a Path>,
     folder: Option<&'a Path>,
     ext: &'static str,
-    today: jiff::civil::Date,
+    env: crate::validate::Env<'a>,
     claimed: Mutex<HashSet<String>>,
 }
 
@@ -212,7 +219,7 @@ impl Job<'_> {
                 return Outcome::Skipped(vec![discover::missing(p, reason)]);
             }
         };
-        let loaded = register::load_path(path, self.today);
+        let loaded = crate::validate::load_path_with(path, &self.env);
         let Some(register) = loaded.register else {
             return Outcome::Skipped(loaded.diags);
         };
@@ -229,7 +236,7 @@ impl Job<'_> {
         let target = match self.single_file {
             Some(file) => file.to_path_buf(),
             None => {
-                let name = format!("{ods}-{}.{}", self.options.kind, self.ext);
+                let name = format!("{ods}-{}.{}", self.options.kind.as_str(), self.ext);
                 let claimed = self.claimed.lock().map(|mut set| set.insert(name.clone()));
                 if matches!(claimed, Ok(false)) {
                     return fail(
@@ -243,11 +250,14 @@ impl Job<'_> {
                 self.folder.unwrap_or(Path::new(".")).join(name)
             }
         };
-        let decisions = policy::evaluate(self.policy, &register, self.today);
-        let letter = match self
-            .renderer
-            .render(&register, &decisions, self.policy, self.options)
-        {
+        let decisions = policy::evaluate(self.policy, &register, self.env.today);
+        let letter = match self.renderer.render(
+            &register,
+            &decisions,
+            self.policy,
+            self.env.catalogue,
+            self.options,
+        ) {
             Ok(l) => l,
             Err(d) => return Outcome::Skipped(vec![*d]),
         };

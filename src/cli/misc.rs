@@ -1,6 +1,4 @@
-//! The small commands: `policy show|check`, `templates list|show`, `init`.
-
-use std::path::Path;
+//! The small commands: `policy show|check`, `templates list|show`.
 
 use crate::diag::{self, DiagFormat};
 use crate::policy;
@@ -54,20 +52,20 @@ pub(super) fn policy(command: PolicyCommand) -> Exit {
 pub(super) fn templates(command: TemplatesCommand) -> Exit {
     match command {
         TemplatesCommand::List => {
-            for (name, about) in crate::letter::templates::BUILTIN_LIST {
-                print(&format!("{name:<12} {about}\n"));
+            for b in crate::letter::templates::BUILTIN {
+                print(&format!("{:<12} {}\n", b.name, b.about));
             }
             Exit::Ok
         }
         TemplatesCommand::Show { name } => match crate::letter::templates::builtin(&name) {
-            Some(text) => {
-                print(text);
+            Some(b) => {
+                print(b.text);
                 Exit::Ok
             }
             None => {
-                let names: Vec<&str> = crate::letter::templates::BUILTIN_LIST
+                let names: Vec<&str> = crate::letter::templates::BUILTIN
                     .iter()
-                    .map(|(n, _)| *n)
+                    .map(|b| b.name)
                     .collect();
                 error(&format!(
                     "there is no built-in template `{name}`; the templates are {}",
@@ -76,52 +74,5 @@ pub(super) fn templates(command: TemplatesCommand) -> Exit {
                 Exit::Usage
             }
         },
-    }
-}
-
-/// The commented starting register written by `gpdata init`.
-const STARTER: &str = include_str!("starter.yaml");
-
-pub(super) fn init(file: &Path) -> Exit {
-    use std::io::Write;
-    let created = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(file);
-    match created {
-        Ok(mut f) => match f.write_all(STARTER.as_bytes()) {
-            Ok(()) => {
-                print(&format!(
-                    "wrote {}; fill it in, then run `gpdata check {}`\n",
-                    file.display(),
-                    file.display()
-                ));
-                Exit::Ok
-            }
-            Err(e) => {
-                let _ = std::fs::remove_file(file);
-                error(&format!(
-                    "cannot write `{}`: {}",
-                    file.display(),
-                    crate::source::io_reason(&e)
-                ));
-                Exit::Usage
-            }
-        },
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            error(&format!(
-                "`{}` already exists; choose another name",
-                file.display()
-            ));
-            Exit::Usage
-        }
-        Err(e) => {
-            error(&format!(
-                "cannot write `{}`: {}",
-                file.display(),
-                crate::source::io_reason(&e)
-            ));
-            Exit::Usage
-        }
     }
 }

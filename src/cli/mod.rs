@@ -2,8 +2,10 @@
 //! dispatch to one module per subcommand. Every subcommand returns an [`Exit`] code.
 
 mod audit;
+mod catalogue;
 mod check;
 mod explain;
+mod init;
 mod letter;
 mod misc;
 
@@ -14,6 +16,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
 use crate::diag::DiagFormat;
+use crate::letter::templates::LetterKind;
 
 /// The process exit codes, documented in the README.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,14 +73,19 @@ enum Command {
         #[command(subcommand)]
         command: TemplatesCommand,
     },
+    /// List or print what gpdata knows of national flows and ICBs, with sources.
+    Catalogue {
+        #[command(subcommand)]
+        command: CatalogueCommand,
+    },
     /// Print the JSON Schema of the register format (for editor autocompletion).
     Schema,
-    /// Write a fully commented starting register.
-    Init {
-        /// Where to write it (refuses to overwrite an existing file).
-        #[arg(default_value = "register.yaml")]
-        file: PathBuf,
-    },
+    /// Write a starting register with every national flow already listed.
+    ///
+    /// With --practice and --icb, the register names the practice and its ICB and lists, by
+    /// catalogue reference, every national flow every practice has, with comments saying what
+    /// to confirm. The JSON Schema its first line points to is written beside it.
+    Init(InitArgs),
     /// Print shell completions (bash, zsh, fish, powershell, elvish).
     Completions {
         /// The shell.
@@ -101,6 +109,62 @@ enum PolicyCommand {
         #[arg(long, value_enum, default_value = "human")]
         format: DiagFormat,
     },
+}
+
+/// How catalogue entries are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CatalogueFormat {
+    /// For people.
+    Table,
+    /// JSON.
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum CatalogueCommand {
+    /// List every catalogue entry: id, obligation, who has it, status and name.
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: CatalogueFormat,
+        #[command(flatten)]
+        catalogue: CatalogueArg,
+    },
+    /// Print one entry with every fact, why each opt-out applies or not, and its sources.
+    Show {
+        /// The entry's id (see `gpdata catalogue list`).
+        id: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: CatalogueFormat,
+        #[command(flatten)]
+        catalogue: CatalogueArg,
+    },
+    /// List the ICBs gpdata knows, with abolished ones and their successors.
+    Icbs {
+        #[command(flatten)]
+        catalogue: CatalogueArg,
+        #[command(flatten)]
+        date: DateArg,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct InitArgs {
+    /// Where to write it (refuses to overwrite an existing file).
+    #[arg(default_value = "register.yaml")]
+    file: PathBuf,
+    /// The practice's ODS code (one letter and five digits, e.g. B82005).
+    #[arg(long, value_name = "ODS")]
+    practice: String,
+    /// The ICB's ODS code (e.g. QOQ or Z9B2Z; `gpdata catalogue icbs` lists them); its name
+    /// comes from gpdata's ICB list.
+    #[arg(long, value_name = "CODE")]
+    icb: String,
+    #[command(flatten)]
+    catalogue: CatalogueArg,
+    #[command(flatten)]
+    date: DateArg,
 }
 
 #[derive(Debug, Subcommand)]
@@ -173,6 +237,8 @@ struct CheckArgs {
     date: DateArg,
     #[command(flatten)]
     jobs: JobsArg,
+    #[command(flatten)]
+    catalogue: CatalogueArg,
 }
 
 #[derive(Debug, clap::Args)]
@@ -217,6 +283,39 @@ enum AuditView {
     FlowIds,
 }
 
+/// Where gpdata's knowledge of national flows and ICBs comes from.
+#[derive(Debug, clap::Args)]
+struct CatalogueArg {
+    /// A folder with an area's own catalogue entries (flows.yaml) and ICB changes (icbs.yaml),
+    /// added to the built-in catalogue.
+    #[arg(long, value_name = "DIR", env = "GPDATA_CATALOGUE")]
+    catalogue: Option<PathBuf>,
+}
+
+impl CatalogueArg {
+    /// The catalogue to use; prints its diagnostics and returns `None` when a local one has
+    /// errors. A local catalogue lives as long as the process.
+    fn load(&self) -> Option<&'static crate::catalogue::Catalogue> {
+        let Some(dir) = &self.catalogue else {
+            return Some(crate::catalogue::Catalogue::builtin());
+        };
+        let (catalogue, diags) = crate::catalogue::Catalogue::with_local(dir);
+        if !diags.is_empty() {
+            eprint(&crate::diag::render_human(&diags, stderr_is_terminal()));
+        }
+        match catalogue {
+            Some(c) => Some(Box::leak(Box::new(c))),
+            None => {
+                error(&format!(
+                    "the catalogue in `{}` has errors; nothing was done",
+                    dir.display()
+                ));
+                None
+            }
+        }
+    }
+}
+
 #[derive(Debug, clap::Args)]
 struct PolicyArg {
     /// A policy file to use instead of the built-in `gpc-2026`.
@@ -246,6 +345,8 @@ struct AuditArgs {
     color: ColorChoice,
     #[command(flatten)]
     jobs: JobsArg,
+    #[command(flatten)]
+    catalogue: CatalogueArg,
 }
 
 #[derive(Debug, clap::Args)]
@@ -258,25 +359,8 @@ struct ExplainArgs {
     policy: PolicyArg,
     #[command(flatten)]
     date: DateArg,
-}
-
-/// Which letter to write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LetterKind {
-    /// The first letter to the ICB.
-    Enquiry,
-    /// The chaser: cites the first letter and restates what is unanswered.
-    FollowUp,
-}
-
-impl LetterKind {
-    /// The name used in file names and template names.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LetterKind::Enquiry => "enquiry",
-            LetterKind::FollowUp => "follow-up",
-        }
-    }
+    #[command(flatten)]
+    catalogue: CatalogueArg,
 }
 
 /// The letter's output format.
@@ -337,6 +421,10 @@ struct LetterArgs {
     /// Write PDF/A-2b (archival); checked by krilla's validator.
     #[arg(long)]
     pdfa: bool,
+    /// Leave the names of processors and platforms (companies such as software suppliers) out
+    /// of the letter.
+    #[arg(long, env = "GPDATA_OMIT_SUPPLIER_NAMES")]
+    omit_supplier_names: bool,
     #[command(flatten)]
     jobs: JobsArg,
     /// Do not show a progress bar.
@@ -346,6 +434,8 @@ struct LetterArgs {
     policy: PolicyArg,
     #[command(flatten)]
     date: DateArg,
+    #[command(flatten)]
+    catalogue: CatalogueArg,
 }
 
 /// Parses the command line and runs the command; returns the process exit code.
@@ -367,11 +457,12 @@ pub fn run() -> i32 {
         Command::Letter(a) => letter::run(&a),
         Command::Policy { command } => misc::policy(command),
         Command::Templates { command } => misc::templates(command),
+        Command::Catalogue { command } => catalogue::run(&command),
         Command::Schema => {
             print(&crate::register::schema());
             Exit::Ok
         }
-        Command::Init { file } => misc::init(&file),
+        Command::Init(a) => init::run(&a),
         Command::Completions { shell } => {
             let mut cmd = <Args as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "gpdata", &mut std::io::stdout());

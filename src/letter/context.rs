@@ -7,16 +7,18 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use crate::catalogue::Catalogue;
 use crate::dates;
 use crate::policy::{Decision, Outcome, Policy};
-use crate::register::Choice;
-use crate::register::{Flow, Register};
+use crate::register::{Choice, Flow, IcbRole, OptOutHandling, Register};
+
+use super::templates::LetterKind;
 
 /// Options that shape a letter beyond the register.
 #[derive(Debug, Clone)]
 pub struct LetterOptions {
-    /// `enquiry` or `follow-up`.
-    pub kind: &'static str,
+    /// Which letter.
+    pub kind: LetterKind,
     /// The letter's date.
     pub date: Date,
     /// Days the ICB has to reply.
@@ -27,6 +29,9 @@ pub struct LetterOptions {
     pub previous_date: Option<Date>,
     /// For a follow-up: the first letter's reference.
     pub previous_reference: Option<String>,
+    /// Leave processors' and platforms' names out of the letter (some LMCs advise naming no
+    /// company in a letter of this kind).
+    pub omit_supplier_names: bool,
 }
 
 /// One flow as a template sees it.
@@ -39,12 +44,20 @@ pub struct FlowView {
     platform: String,
     purpose: &'static str,
     obligation: &'static str,
+    obligation_phrase: &'static str,
     agreement: String,
+    agreement_reference: String,
+    counterparty: String,
     decision: &'static str,
+    decision_title: &'static str,
     rule: String,
     rule_title: String,
     rationale: String,
     questions: Vec<String>,
+    icb_manages: bool,
+    runs_it: String,
+    opt_out_note: String,
+    catalogue: String,
 }
 
 /// The letter-specific values.
@@ -66,6 +79,8 @@ pub struct LetterView {
     pub previous_date: String,
     /// The first letter's reference, for follow-ups.
     pub previous_reference: String,
+    /// True when processors and platforms are left unnamed.
+    pub omit_supplier_names: bool,
 }
 
 /// Everything a template can use.
@@ -82,12 +97,17 @@ pub struct Context {
     query: Vec<FlowView>,
     retain: Vec<FlowView>,
     unclassified: Vec<FlowView>,
+    asked: Vec<FlowView>,
+    elsewhere: Vec<FlowView>,
     flows: Vec<FlowView>,
 }
 
 /// The reference used when none is given: ODSCODE/DSA/1 for the enquiry, /2 for a follow-up.
-pub fn default_reference(ods_code: &str, kind: &str) -> String {
-    let n = if kind == "enquiry" { 1 } else { 2 };
+pub fn default_reference(ods_code: &str, kind: LetterKind) -> String {
+    let n = match kind {
+        LetterKind::Enquiry => 1,
+        LetterKind::FollowUp => 2,
+    };
     format!("{ods_code}/DSA/{n}")
 }
 
@@ -100,18 +120,31 @@ impl LetterOptions {
     }
 }
 
+/// The heading under which a letter or annex lists a decision.
+pub fn decision_title(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::SwitchOff => "Switched off",
+        Outcome::Withdraw => "Permission withdrawn",
+        Outcome::Freeze => "Not signed while the action continues",
+        Outcome::Query => "Questions before deciding",
+        Outcome::Retain => "Continues",
+        Outcome::Unclassified => "Not yet classified",
+    }
+}
+
 /// Builds the template context.
 pub fn build(
     register: &Register,
     decisions: &[Decision],
     policy: &Policy,
+    catalogue: &Catalogue,
     options: &LetterOptions,
 ) -> Context {
     let views: Vec<FlowView> = register
         .flows
         .iter()
         .zip(decisions)
-        .map(|(f, d)| view(f, d))
+        .map(|(f, d)| view(f, d, register, catalogue, options))
         .collect();
     let of = |outcome: Outcome| -> Vec<FlowView> {
         views
@@ -120,13 +153,28 @@ pub fn build(
             .cloned()
             .collect()
     };
+    // Questions go to whoever runs the flow: the ICB unless gpdata knows it has no part in it.
+    let asked = views
+        .iter()
+        .filter(|v| v.icb_manages && !v.questions.is_empty())
+        .cloned()
+        .collect();
+    let elsewhere = views
+        .iter()
+        .filter(|v| {
+            !v.icb_manages
+                && (!v.questions.is_empty()
+                    || matches!(v.decision, "switch-off" | "withdraw" | "freeze"))
+        })
+        .cloned()
+        .collect();
     let ods = &register.practice.ods_code;
     let reply_by = options
         .date
         .checked_add(i32::from(options.reply_days).days())
         .unwrap_or(options.date);
     let letter = LetterView {
-        kind: options.kind,
+        kind: options.kind.as_str(),
         date: dates::long(options.date),
         iso_date: options.date.to_string(),
         reference: options.reference_for(ods),
@@ -136,7 +184,8 @@ pub fn build(
         previous_reference: options
             .previous_reference
             .clone()
-            .unwrap_or_else(|| default_reference(ods, "enquiry")),
+            .unwrap_or_else(|| default_reference(ods, LetterKind::Enquiry)),
+        omit_supplier_names: options.omit_supplier_names,
     };
     let mut counts = serde_json::Map::new();
     for outcome in Outcome::ALL {
@@ -156,32 +205,140 @@ pub fn build(
         query: of(Outcome::Query),
         retain: of(Outcome::Retain),
         unclassified: of(Outcome::Unclassified),
+        asked,
+        elsewhere,
         flows: views,
     }
 }
 
-fn view(flow: &Flow, decision: &Decision) -> FlowView {
+fn view(
+    flow: &Flow,
+    decision: &Decision,
+    register: &Register,
+    catalogue: &Catalogue,
+    options: &LetterOptions,
+) -> FlowView {
     let decisive = decision
         .decided_by
         .as_ref()
         .and_then(|id| decision.matches.iter().find(|m| &m.rule == id));
-    let agreement = match (&flow.agreement.reference, flow.agreement.status.as_str()) {
-        (Some(r), status) => format!("{r} ({status})"),
-        (None, status) => status.to_string(),
+    let agreement_reference = flow.agreement.reference.clone().unwrap_or_default();
+    let agreement = match &flow.agreement.reference {
+        Some(r) => format!("{r} ({})", flow.agreement.status.phrase()),
+        None => flow.agreement.status.phrase().to_string(),
+    };
+    let counterparty = flow
+        .agreement
+        .counterparty
+        .as_ref()
+        .map(|c| c.name.clone())
+        .unwrap_or_default();
+    let entry = flow
+        .derived
+        .entry
+        .as_ref()
+        .and_then(|e| catalogue.entry(&e.entry));
+    let runs_it = entry
+        .and_then(|e| e.write_to.clone())
+        .unwrap_or_else(|| flow.recipient.clone());
+    let (processors, platform) = if options.omit_supplier_names {
+        (String::new(), String::new())
+    } else {
+        (
+            flow.processors.join(", "),
+            flow.platform.clone().unwrap_or_default(),
+        )
     };
     FlowView {
         id: flow.id.clone(),
         name: flow.name.clone(),
         recipient: flow.recipient.clone(),
-        processors: flow.processors.join(", "),
-        platform: flow.platform.clone().unwrap_or_default(),
+        processors,
+        platform,
         purpose: flow.purpose.phrase(),
         obligation: flow.obligation.as_str(),
+        obligation_phrase: flow.obligation.phrase(),
         agreement,
+        agreement_reference,
+        counterparty,
         decision: decision.outcome.as_str(),
+        decision_title: decision_title(decision.outcome),
         rule: decision.decided_by.clone().unwrap_or_else(|| "none".into()),
         rule_title: decisive.map(|m| m.title.clone()).unwrap_or_default(),
         rationale: decisive.map(|m| m.rationale.clone()).unwrap_or_default(),
         questions: decision.questions.clone(),
+        icb_manages: flow.icb_role != IcbRole::None,
+        runs_it,
+        opt_out_note: opt_out_note(flow, register),
+        catalogue: flow
+            .derived
+            .entry
+            .as_ref()
+            .map(|e| e.entry.clone())
+            .unwrap_or_default(),
+    }
+}
+
+/// What an opt-out a flow does not honour means in patients, from the practice's own counts:
+/// "It does not apply the National Data Opt-out, which 812 of the practice's patients have
+/// registered (as at 1 November 2026)." Empty when the flow honours both or the counts are
+/// not recorded.
+fn opt_out_note(flow: &Flow, register: &Register) -> String {
+    let Some(counts) = &register.practice.opt_outs else {
+        return String::new();
+    };
+    let as_of = counts
+        .as_of
+        .map(|d| format!(" (as at {})", dates::long(d)))
+        .unwrap_or_default();
+    let mut parts = Vec::new();
+    if flow.opt_outs.national == OptOutHandling::NotApplied
+        && let Some(n) = counts.national
+    {
+        parts.push(format!(
+            "the National Data Opt-out, which {} of the practice's patients have registered",
+            thousands(u64::from(n))
+        ));
+    }
+    if flow.opt_outs.type_1 == OptOutHandling::NotApplied
+        && let Some(n) = counts.type_1
+    {
+        parts.push(format!(
+            "the Type 1 opt-out, which {} of the practice's patients have registered with the practice",
+            thousands(u64::from(n))
+        ));
+    }
+    if parts.is_empty() {
+        return String::new();
+    }
+    format!(
+        "It does not apply {}{as_of}.",
+        crate::suggest::and_list(&parts)
+    )
+}
+
+/// A whole number with thousands separators: 9800 → "9,800".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_separated_with_commas() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(9800), "9,800");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

@@ -89,8 +89,12 @@ pub struct Letter {
     pub subject: String,
     /// The body blocks after the subject.
     pub body: Vec<Block>,
-    /// The body exactly as the template rendered it (Markdown).
+    /// What follows the signature (the annex), as blocks.
+    pub annex: Vec<Block>,
+    /// The body exactly as the template rendered it (Markdown), up to the signature.
     pub markdown: String,
+    /// The annex as the template rendered it (Markdown); empty when there is none.
+    pub annex_markdown: String,
 }
 
 /// Plain text of inline runs.

@@ -1,34 +1,72 @@
-//! The letter templates: built into the binary, replaceable by name from a folder.
+//! The letter kinds and their templates: built into the binary, replaceable by name from a
+//! folder.
 //!
-//! A template folder given with `--templates DIR` may hold `enquiry.md`, `follow-up.md`
-//! or both; a file found there replaces the
-//! built-in template of the same name, the others stay built in. Only those names are ever read,
-//! so a template name can never reach outside the folder.
+//! A template folder given with `--templates DIR` may hold any of the built-in templates' file
+//! names (`enquiry.md`, `follow-up.md`); a file found there replaces the built-in template of the
+//! same name, the others stay built in. Only those names are ever read, so a template name can
+//! never reach outside the folder.
 
 use std::path::Path;
 
 use crate::diag::{Code, Diagnostic};
 use crate::source::{SourceFile, io_reason, read_source};
 
-/// The built-in templates: (name, what it is).
-pub const BUILTIN_LIST: &[(&str, &str)] = &[
-    ("enquiry", "the first letter to the ICB"),
-    (
-        "follow-up",
-        "the letter chasing what the ICB has not answered",
-    ),
+/// Which letter to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum LetterKind {
+    /// The first letter to the ICB.
+    Enquiry,
+    /// The chaser: cites the first letter and restates what is unanswered.
+    FollowUp,
+}
+
+/// One built-in letter: its kind, name (file and template name without `.md`), what it is, and
+/// its template.
+pub struct Builtin {
+    /// The kind.
+    pub kind: LetterKind,
+    /// The name used in file names and template names.
+    pub name: &'static str,
+    /// What it is, for `gpdata templates list`.
+    pub about: &'static str,
+    /// The template text.
+    pub text: &'static str,
+}
+
+/// Every built-in letter, in the order `gpdata templates list` prints them.
+pub const BUILTIN: &[Builtin] = &[
+    Builtin {
+        kind: LetterKind::Enquiry,
+        name: "enquiry",
+        about: "the first letter to the ICB",
+        text: include_str!("../../templates/enquiry.md"),
+    },
+    Builtin {
+        kind: LetterKind::FollowUp,
+        name: "follow-up",
+        about: "the letter chasing what the ICB has not answered",
+        text: include_str!("../../templates/follow-up.md"),
+    },
 ];
 
-const ENQUIRY: &str = include_str!("../../templates/enquiry.md");
-const FOLLOW_UP: &str = include_str!("../../templates/follow-up.md");
-
-/// The text of a built-in template.
-pub fn builtin(name: &str) -> Option<&'static str> {
-    match name {
-        "enquiry" => Some(ENQUIRY),
-        "follow-up" => Some(FOLLOW_UP),
-        _ => None,
+impl LetterKind {
+    /// Its built-in letter.
+    pub fn builtin(self) -> &'static Builtin {
+        BUILTIN
+            .iter()
+            .find(|b| b.kind == self)
+            .expect("every kind has a built-in template")
     }
+
+    /// The name used in file names and template names.
+    pub fn as_str(self) -> &'static str {
+        self.builtin().name
+    }
+}
+
+/// The built-in template called `name`.
+pub fn builtin(name: &str) -> Option<&'static Builtin> {
+    BUILTIN.iter().find(|b| b.name == name)
 }
 
 /// One template's source: its file name for messages and its text.
@@ -44,26 +82,6 @@ pub struct TemplateSource {
 
 /// The full set of templates to use: built-in ones, each replaced by `dir/NAME.md` if present.
 pub fn resolve(dir: Option<&Path>) -> Result<Vec<TemplateSource>, Box<Diagnostic>> {
-    let mut out = Vec::new();
-    for (name, _) in BUILTIN_LIST {
-        let file_name = format!("{name}.md");
-        let custom = dir.map(|d| d.join(&file_name)).filter(|p| p.is_file());
-        let (origin, text) = match custom {
-            Some(path) => {
-                let file = read_source(&path)?;
-                (file.name.clone(), file.text.clone())
-            }
-            None => (
-                format!("{file_name} (built in)"),
-                builtin(name).unwrap_or_default().to_string(),
-            ),
-        };
-        out.push(TemplateSource {
-            name: file_name,
-            origin,
-            text,
-        });
-    }
     if let Some(dir) = dir
         && let Err(e) = std::fs::read_dir(dir)
     {
@@ -79,6 +97,23 @@ pub fn resolve(dir: Option<&Path>) -> Result<Vec<TemplateSource>, Box<Diagnostic
             .with_file_name(&dir.display().to_string())
             .with_help("give a folder holding enquiry.md and/or follow-up.md"),
         ));
+    }
+    let mut out = Vec::new();
+    for builtin in BUILTIN {
+        let file_name = format!("{}.md", builtin.name);
+        let custom = dir.map(|d| d.join(&file_name)).filter(|p| p.exists());
+        let (origin, text) = match custom {
+            Some(path) => {
+                let file = read_source(&path)?;
+                (file.name.clone(), file.text.clone())
+            }
+            None => (format!("{file_name} (built in)"), builtin.text.to_string()),
+        };
+        out.push(TemplateSource {
+            name: file_name,
+            origin,
+            text,
+        });
     }
     Ok(out)
 }

@@ -31,6 +31,12 @@ pub fn to_text(letter: &Letter) -> String {
     if !f.cc.is_empty() {
         let _ = writeln!(out, "\ncc: {}", f.cc.join("; "));
     }
+    if !letter.annex.is_empty() {
+        out.push('\n');
+        for block in &letter.annex {
+            text_block(&mut out, block, "");
+        }
+    }
     out
 }
 
@@ -125,6 +131,9 @@ pub fn to_markdown(letter: &Letter) -> String {
     }
     if !f.cc.is_empty() {
         let _ = writeln!(out, "\ncc: {}", f.cc.join("; "));
+    }
+    if !letter.annex_markdown.is_empty() {
+        let _ = writeln!(out, "\n{}", letter.annex_markdown);
     }
     out
 }

@@ -650,7 +650,8 @@ impl Typesetter {
     }
 }
 
-/// Lays out a letter: frame, subject, body, closing, cc; then page footers.
+/// Lays out a letter: frame, subject, body, closing, cc, the annex from a new page; then page
+/// footers.
 pub fn layout(letter: &Letter) -> Layout {
     let mut ts = Typesetter::new();
     let f = &letter.frame;
@@ -731,6 +732,12 @@ pub fn layout(letter: &Letter) -> Layout {
             Align::Left,
             0.0,
         );
+    }
+    if !letter.annex.is_empty() {
+        ts.new_page();
+        for (i, block) in letter.annex.iter().enumerate() {
+            ts.block(block, None, LEFT, WIDTH, letter.annex.get(i + 1));
+        }
     }
     ts.new_page();
     let mut out = ts.out;

@@ -83,6 +83,9 @@ pub struct FactUse {
     pub line: u32,
     /// 1-based column.
     pub column: u32,
+    /// The catalogue entry the value came from, when the register does not state it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_catalogue: Option<String>,
 }
 
 /// One rule that matched a flow.
@@ -139,8 +142,9 @@ pub fn decide(policy: &Policy, flow: &Flow, today: Date) -> Decision {
         if !holds(&rule.when, flow, today, &mut facts) {
             continue;
         }
-        // The invariant: nothing stops a flow that a statute, contract or duty requires.
-        let applied = if rule.action.stops_flow() && flow.obligation.is_binding() {
+        // The invariant: only a flow known to be voluntary may be advised to stop; a binding,
+        // unrecorded or doubtful obligation turns the advice into a question.
+        let applied = if rule.action.stops_flow() && !flow.known_voluntary() {
             Action::Query
         } else {
             rule.action
@@ -158,7 +162,7 @@ pub fn decide(policy: &Policy, flow: &Flow, today: Date) -> Decision {
             title: rule.title.clone(),
             action: rule.action,
             applied,
-            rationale: rule.rationale.clone(),
+            rationale: fill(&rule.rationale, flow),
             cites: rule.cites.clone(),
             facts,
         });
@@ -174,15 +178,61 @@ pub fn decide(policy: &Policy, flow: &Flow, today: Date) -> Decision {
     }
 }
 
+/// The placeholders a rule's `ask` and `rationale` may use, each filled from the flow.
+pub const PLACEHOLDERS: &[&str] = &[
+    "recipient",
+    "name",
+    "id",
+    "platform",
+    "agreement",
+    "obligation_reference",
+];
+
+fn placeholder(name: &str, flow: &Flow) -> Option<String> {
+    Some(match name {
+        "recipient" => flow.recipient.clone(),
+        "name" => flow.name.clone(),
+        "id" => flow.id.clone(),
+        "platform" => flow
+            .platform
+            .clone()
+            .unwrap_or_else(|| "the platform".into()),
+        "agreement" => match &flow.agreement.reference {
+            Some(r) => format!("agreement {r}"),
+            None => "no agreement reference on file".into(),
+        },
+        "obligation_reference" => flow
+            .obligation_reference
+            .clone()
+            .unwrap_or_else(|| "the register cites no reference".into()),
+        _ => return None,
+    })
+}
+
+/// Fills `{placeholders}` from the flow in one pass, so text brought in from the register is
+/// never itself read as a placeholder.
 fn fill(template: &str, flow: &Flow) -> String {
-    template
-        .replace("{recipient}", &flow.recipient)
-        .replace("{name}", &flow.name)
-        .replace("{id}", &flow.id)
-        .replace(
-            "{platform}",
-            flow.platform.as_deref().unwrap_or("the platform"),
-        )
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after
+            .find('}')
+            .and_then(|close| placeholder(&after[..close], flow).map(|value| (close, value)))
+        {
+            Some((close, value)) => {
+                out.push_str(&value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn holds(condition: &Condition, flow: &Flow, today: Date, facts: &mut Vec<FactUse>) -> bool {
@@ -204,11 +254,18 @@ fn holds(condition: &Condition, flow: &Flow, today: Date, facts: &mut Vec<FactUs
             let value = flow.get(*fact);
             let result = passes(test, &value, today);
             let span = flow.span_of(*fact);
+            let from_catalogue = flow
+                .derived
+                .inherited
+                .contains(fact)
+                .then(|| flow.derived.entry.as_ref().map(|e| e.entry.clone()))
+                .flatten();
             facts.push(FactUse {
                 field: fact.path(),
                 value: value.display(),
                 line: span.line,
                 column: span.column,
+                from_catalogue,
             });
             result
         }

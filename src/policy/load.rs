@@ -10,6 +10,7 @@ use crate::source::SourceFile;
 use crate::suggest;
 use crate::yaml::{self, Node, Value};
 
+use super::eval::PLACEHOLDERS;
 use super::fields::{self, Operand};
 use super::model::*;
 use super::safety;
@@ -140,12 +141,18 @@ fn read_rule(ctx: &mut Ctx, node: &Node, index: usize) -> Option<Rule> {
         &format!("{label}.rationale"),
         "say why in a sentence; explanations and letters quote it",
     );
+    if let Some(node) = map.get("rationale") {
+        check_placeholders(ctx, node);
+    }
     let cites = map
         .get("cites")
         .and_then(|n| ctx.text(n, &format!("{label}.cites")));
     let ask = map
         .get("ask")
-        .map(|n| ctx.text_list(n, &format!("{label}.ask")))
+        .map(|n| {
+            check_placeholders(ctx, n);
+            ctx.text_list(n, &format!("{label}.ask"))
+        })
         .unwrap_or_default();
     map.finish(ctx);
     Some(Rule {
@@ -158,6 +165,47 @@ fn read_rule(ctx: &mut Ctx, node: &Node, index: usize) -> Option<Rule> {
         ask,
         span,
     })
+}
+
+/// Reports every `{word}` in a rule's text (or list of texts) that is not a placeholder gpdata
+/// fills, so a misspelt one cannot reach a letter as written.
+fn check_placeholders(ctx: &mut Ctx, node: &Node) {
+    let texts: Vec<&Node> = match &node.value {
+        Value::Seq(items) => items.iter().collect(),
+        _ => vec![node],
+    };
+    for item in texts {
+        let Value::Str(text) = &item.value else {
+            continue;
+        };
+        let mut rest = text.as_str();
+        while let Some(open) = rest.find('{') {
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('}') else { break };
+            let name = &after[..close];
+            if !PLACEHOLDERS.contains(&name) {
+                let help = match suggest::closest(name, PLACEHOLDERS.iter().copied()) {
+                    Some(best) => format!("did you mean `{{{best}}}`?"),
+                    None => format!(
+                        "the placeholders are {}",
+                        suggest::and_list(
+                            &PLACEHOLDERS
+                                .iter()
+                                .map(|p| format!("`{{{p}}}`"))
+                                .collect::<Vec<_>>()
+                        )
+                    ),
+                };
+                ctx.report(
+                    Code::InvalidValue,
+                    item.span,
+                    format!("`{{{name}}}` is not a placeholder gpdata fills in"),
+                    Some(help),
+                );
+            }
+            rest = &after[close + 1..];
+        }
+    }
 }
 
 /// Reads a condition mapping: each key is a field path or `all`/`any`/`not`; several keys all

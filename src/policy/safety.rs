@@ -1,10 +1,13 @@
-//! The engine's safety invariant: no decision may withdraw, freeze or switch off a flow that a
-//! statute, a contract or a professional duty requires. The collective action never asks a
-//! practice to breach its contract, so this is enforced in the engine, not left to policies.
+//! The engine's safety invariant: a decision may withdraw, freeze or switch off only a flow known
+//! to be voluntary. The collective action never asks a practice to breach its contract or the
+//! law, and a register can be wrong, so a flow whose obligation is binding, unrecorded, or
+//! recorded as voluntary against what gpdata knows (its catalogue entry, its own
+//! `obligation_reference`) is asked about instead. This is enforced in the engine, not left to
+//! policies.
 //!
-//! At load time a rule whose action stops a flow, and whose condition does not rule out every
-//! binding obligation, draws an `unsafe-rule` warning; at evaluation time its action is capped
-//! to `query` for binding flows (see [`super::eval`]).
+//! At load time a rule whose action stops a flow, and whose condition does not limit it to
+//! `obligation: voluntary`, draws an `unsafe-rule` warning; at evaluation time its action is
+//! capped to `query` for every flow not known to be voluntary (see [`super::eval`]).
 
 use crate::diag::Code;
 use crate::reader::Ctx;
@@ -24,12 +27,8 @@ fn bit(word: &str) -> Set {
         .map_or(0, |i| 1 << i)
 }
 
-fn binding() -> Set {
-    Obligation::ALL
-        .iter()
-        .enumerate()
-        .filter(|(_, o)| o.is_binding())
-        .fold(0, |set, (i, _)| set | 1 << i)
+fn not_voluntary() -> Set {
+    EVERY & !bit(Obligation::Voluntary.as_str())
 }
 
 /// The obligation values a flow could have and still satisfy `condition` (an over-estimate).
@@ -56,25 +55,25 @@ fn possible(condition: &Condition) -> Set {
     }
 }
 
-/// True when the condition could match a flow with a binding obligation.
-pub fn may_match_binding(condition: &Condition) -> bool {
-    possible(condition) & binding() != 0
+/// True when the condition could match a flow whose obligation is anything but voluntary.
+pub fn may_match_not_voluntary(condition: &Condition) -> bool {
+    possible(condition) & not_voluntary() != 0
 }
 
 /// Warns about every rule that could stop a binding flow.
 pub fn warn_unsafe_rules(ctx: &mut Ctx, policy: &Policy) {
     for rule in &policy.rules {
-        if rule.action.stops_flow() && may_match_binding(&rule.when) {
+        if rule.action.stops_flow() && may_match_not_voluntary(&rule.when) {
             ctx.report(
                 Code::UnsafeRule,
                 rule.span,
                 format!(
-                    "rule `{}` could apply `{}` to a flow that a statute, contract or professional duty requires",
+                    "rule `{}` could apply `{}` to a flow that is not known to be voluntary",
                     rule.id,
                     rule.action.as_str()
                 ),
                 Some(
-                    "add `obligation: [voluntary, unknown]` to its `when:`; until then gpdata caps it to `query` for statutory, contractual, locally commissioned and professional flows"
+                    "add `obligation: voluntary` to its `when:`; gpdata caps it to `query` for every flow whose obligation is binding, unrecorded or doubtful either way"
                         .to_string(),
                 ),
             );

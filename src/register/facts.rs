@@ -47,6 +47,8 @@ pub enum Fact {
     Obligation,
     /// `obligation_reference`.
     ObligationReference,
+    /// `obligation_settled` (worked out, never written).
+    ObligationSettled,
     /// `stage`.
     Stage,
     /// `agreement.status`.
@@ -209,8 +211,8 @@ pub struct FactDef {
     pub column: Option<&'static str>,
     /// When the loader cannot do without it: the help for a `missing-field` error.
     pub required: Option<&'static str>,
-    /// True when leaving it `unknown` is a gap worth an `unknown-fact` warning.
-    pub gap: bool,
+    /// Whether leaving it `unknown` is a gap worth an `unknown-fact` warning for this flow.
+    pub gap: fn(&Flow) -> bool,
     /// Where a diagnostic or explanation points when the fact itself was not written.
     pub falls_back_to: Option<Fact>,
     /// Reads the fact from a flow.
@@ -258,7 +260,7 @@ const fn def(
         about,
         column: None,
         required: None,
-        gap: false,
+        gap: never,
         falls_back_to: None,
         get,
         set: Some(set),
@@ -271,8 +273,22 @@ const fn column(mut d: FactDef, name: &'static str) -> FactDef {
 }
 
 const fn gap(mut d: FactDef) -> FactDef {
-    d.gap = true;
+    d.gap = always;
     d
+}
+
+/// Like [`gap`], but only for flows where `when` holds.
+const fn gap_when(mut d: FactDef, when: fn(&Flow) -> bool) -> FactDef {
+    d.gap = when;
+    d
+}
+
+fn never(_: &Flow) -> bool {
+    false
+}
+
+fn always(_: &Flow) -> bool {
+    true
 }
 
 const fn required(mut d: FactDef, help: &'static str) -> FactDef {
@@ -449,6 +465,18 @@ pub const FACTS: &[FactDef] = &[
         ),
         Fact::Obligation,
     ),
+    FactDef {
+        fact: Fact::ObligationSettled,
+        path: "obligation_settled",
+        kind: Kind::Derived,
+        about: "Worked out: a statute, the contract, a local scheme or a professional duty requires the flow and the register (or its catalogue entry) cites which. The law then settles its legal basis, opt-outs and agreement, so they are not questions for the ICB.",
+        column: None,
+        required: None,
+        gap: never,
+        falls_back_to: Some(Fact::ObligationReference),
+        get: |f| Value::Bool(f.obligation.is_binding() && f.obligation_reference.is_some()),
+        set: None,
+    },
     column(
         def(
             Fact::Stage,
@@ -526,7 +554,7 @@ pub const FACTS: &[FactDef] = &[
         about: "Worked out: the agreement's counterparty has the ODS code of an ICB abolished by the audit date.",
         column: None,
         required: None,
-        gap: false,
+        gap: never,
         falls_back_to: Some(Fact::Counterparty),
         get: |f| Value::Bool(f.derived.counterparty_abolished),
         set: None,
@@ -605,13 +633,16 @@ pub const FACTS: &[FactDef] = &[
         |f| Value::Word(f.mechanism.as_str()),
         |f, v| f.mechanism = v.choice(),
     )),
-    def(
-        Fact::Prompts,
-        "prompts",
-        Kind::words::<Prompts>(),
-        "For medicines optimisation software: whether its prompts serve savings (formulary switches, targets), patient safety, or both.",
-        |f| Value::Word(f.prompts.as_str()),
-        |f, v| f.prompts = v.choice(),
+    gap_when(
+        def(
+            Fact::Prompts,
+            "prompts",
+            Kind::words::<Prompts>(),
+            "For medicines optimisation software: whether its prompts serve savings (formulary switches, targets), patient safety, or both. A tool for patient safety alone is asked about, not switched off.",
+            |f| Value::Word(f.prompts.as_str()),
+            |f, v| f.prompts = v.choice(),
+        ),
+        |f| f.mechanism == Mechanism::MedicinesOptimisationSoftware,
     ),
     def(
         Fact::WritesToRecord,
@@ -668,6 +699,12 @@ impl Flow {
         let mut at = Some(fact);
         while let Some(f) = at {
             if let Some(span) = self.spans.get(&f) {
+                return *span;
+            }
+            // A fact taken from the catalogue stands where the register names the entry.
+            if self.derived.inherited.contains(&f)
+                && let Some(span) = self.spans.get(&Fact::Catalogue)
+            {
                 return *span;
             }
             at = f.def().falls_back_to;

@@ -3,8 +3,6 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use jiff::civil::Date;
-
 use crate::diag::Code;
 use crate::limits::MAX_FLOWS;
 use crate::ods;
@@ -23,11 +21,16 @@ const PRACTICE: &[&str] = &[
     "email",
     "phone",
     "list_size",
+    "contractor",
+    "provider",
+    "opt_outs",
     "lmc",
+    "dpo",
     "signatory",
 ];
 const PERSON: &[&str] = &["name", "role"];
-const ADDRESSEE: &[&str] = &["title", "name", "role"];
+const ADDRESSEE: &[&str] = &["title", "name", "surname", "role"];
+const PRACTICE_OPT_OUTS: &[&str] = &["national", "type_1", "as_of", "source"];
 const ICB: &[&str] = &["name", "ods_code", "addressee", "address", "email", "cc"];
 const COUNTERPARTY: &[&str] = &["name", "ods_code"];
 
@@ -158,7 +161,16 @@ fn read_practice(ctx: &mut Ctx, node: &Node) -> Option<Practice> {
     let list_size = map
         .get("list_size")
         .and_then(|n| ctx.count(n, "practice.list_size"));
+    let contractor = map
+        .get("contractor")
+        .and_then(|n| ctx.choice(n, "practice.contractor"))
+        .unwrap_or_default();
+    let provider = optional_text(ctx, &mut map, "provider", "practice.provider");
+    let opt_outs = map
+        .get("opt_outs")
+        .and_then(|n| read_practice_opt_outs(ctx, n));
     let lmc = optional_text(ctx, &mut map, "lmc", "practice.lmc");
+    let dpo = optional_text(ctx, &mut map, "dpo", "practice.dpo");
     let signatory = map.get("signatory").and_then(|n| read_person(ctx, n));
     map.finish(ctx);
     Some(Practice {
@@ -168,8 +180,33 @@ fn read_practice(ctx: &mut Ctx, node: &Node) -> Option<Practice> {
         email,
         phone,
         list_size,
+        contractor,
+        provider,
+        opt_outs,
         lmc,
+        dpo,
         signatory,
+    })
+}
+
+fn read_practice_opt_outs(ctx: &mut Ctx, node: &Node) -> Option<PracticeOptOuts> {
+    let mut map = ctx.map(node, "practice.opt_outs", PRACTICE_OPT_OUTS)?;
+    let national = map
+        .get("national")
+        .and_then(|n| ctx.count(n, "practice.opt_outs.national"));
+    let type_1 = map
+        .get("type_1")
+        .and_then(|n| ctx.count(n, "practice.opt_outs.type_1"));
+    let as_of = map
+        .get("as_of")
+        .and_then(|n| ctx.date(n, "practice.opt_outs.as_of"));
+    let source = optional_text(ctx, &mut map, "source", "practice.opt_outs.source");
+    map.finish(ctx);
+    Some(PracticeOptOuts {
+        national,
+        type_1,
+        as_of,
+        source,
     })
 }
 
@@ -203,6 +240,7 @@ fn read_icb(ctx: &mut Ctx, node: &Node) -> Option<Icb> {
         "icb.ods_code",
         "give the ICB's ODS code, e.g. QOQ or Z9B2Z",
     );
+    let code_span = ods_code.as_ref().map(|(_, span)| *span).unwrap_or_default();
     if let Some((code, span)) = &ods_code {
         check_icb_code(ctx, code, *span);
     }
@@ -217,6 +255,7 @@ fn read_icb(ctx: &mut Ctx, node: &Node) -> Option<Icb> {
     Some(Icb {
         name: name?.0,
         ods_code: ods_code?.0,
+        code_span,
         addressee,
         address: address?,
         email,
@@ -249,6 +288,7 @@ fn read_addressee(ctx: &mut Ctx, node: &Node) -> Option<Addressee> {
         .map(|t| t.trim_end_matches('.').trim_end().to_string())
         .filter(|t| !t.is_empty()); // "." alone is no title, not an empty one
     let name = optional_text(ctx, &mut map, "name", "icb.addressee.name");
+    let surname = optional_text(ctx, &mut map, "surname", "icb.addressee.surname");
     let role = optional_text(ctx, &mut map, "role", "icb.addressee.role");
     if name.is_none() && role.is_none() {
         ctx.report(
@@ -259,7 +299,12 @@ fn read_addressee(ctx: &mut Ctx, node: &Node) -> Option<Addressee> {
         );
     }
     map.finish(ctx);
-    Some(Addressee { title, name, role })
+    Some(Addressee {
+        title,
+        name,
+        surname,
+        role,
+    })
 }
 
 fn read_flows(ctx: &mut Ctx, node: &Node) -> Vec<Flow> {
@@ -336,52 +381,90 @@ fn suggested_id(id: &str) -> String {
     out.trim_matches('-').chars().take(64).collect()
 }
 
-/// The keys a flow and each of its blocks may hold, worked out once from the facts table.
-struct Layout {
-    /// Keys of the flow mapping itself, in table order (a block's name where it first appears).
-    flow: Vec<&'static str>,
+/// The keys a flow-shaped mapping and each of its blocks may hold: the written facts of the
+/// facts table, less any the format leaves out, plus keys of its own (a catalogue entry's
+/// sources and notes).
+#[derive(Debug)]
+pub struct Layout {
+    /// Keys of the mapping itself, in table order (a block's name where it first appears).
+    top: Vec<&'static str>,
     /// Each block's name and keys.
     blocks: Vec<(&'static str, Vec<&'static str>)>,
+    /// Facts this format does not have.
+    skip: Vec<Fact>,
 }
 
-fn layout() -> &'static Layout {
-    static LAYOUT: OnceLock<Layout> = OnceLock::new();
-    LAYOUT.get_or_init(|| {
+/// The blocks of a flow-shaped mapping being read (`legal_basis`, `agreement`, `opt_outs`),
+/// each open for reading when it is present and a mapping.
+pub type Blocks<'n> = Vec<(&'static str, Option<MapReader<'n>>)>;
+
+impl Layout {
+    /// The layout of the written facts, without `skip`, with `extra` keys added at the top level
+    /// and `extra_in` keys added inside blocks (`(block, key)`).
+    pub fn new(
+        skip: &[Fact],
+        extra: &[&'static str],
+        extra_in: &[(&'static str, &'static str)],
+    ) -> Layout {
         let mut layout = Layout {
-            flow: Vec::new(),
+            top: Vec::new(),
             blocks: Vec::new(),
+            skip: skip.to_vec(),
         };
-        for def in FACTS.iter().filter(|d| d.is_written()) {
-            let (top, keys) = match def.block() {
-                "" => (def.key(), None),
-                block => (block, Some(def.key())),
-            };
-            if !layout.flow.contains(&top) {
-                layout.flow.push(top);
+        let facts = FACTS
+            .iter()
+            .filter(|d| d.is_written() && !skip.contains(&d.fact))
+            .map(|d| (d.block(), d.key()));
+        for (block, key) in facts.chain(extra_in.iter().copied()) {
+            let top = if block.is_empty() { key } else { block };
+            if !layout.top.contains(&top) {
+                layout.top.push(top);
             }
-            if let Some(key) = keys {
-                match layout.blocks.iter_mut().find(|(b, _)| *b == top) {
-                    Some((_, ks)) => ks.push(key),
-                    None => layout.blocks.push((top, vec![key])),
+            if !block.is_empty() {
+                match layout.blocks.iter_mut().find(|(b, _)| *b == block) {
+                    Some((_, keys)) => keys.push(key),
+                    None => layout.blocks.push((block, vec![key])),
                 }
             }
         }
+        layout.top.extend(extra.iter().copied());
         layout
-    })
+    }
+}
+
+/// The layout of a register's flows.
+fn register_layout() -> &'static Layout {
+    static LAYOUT: OnceLock<Layout> = OnceLock::new();
+    LAYOUT.get_or_init(|| Layout::new(&[], &[], &[]))
 }
 
 fn read_flow(ctx: &mut Ctx, node: &Node, index: usize) -> Option<Flow> {
     let label = format!("flows[{}]", index + 1);
-    let layout = layout();
-    let mut map = ctx.map(node, &label, &layout.flow)?;
+    read_flow_with(ctx, node, &label, register_layout(), |_, _, _| {})
+}
+
+/// Reads a flow-shaped mapping laid out as `layout`, reporting every problem. `extra` reads the
+/// layout's own keys from the mapping and its blocks before unread keys are reported. Facts a
+/// flow may take from a catalogue entry (its name and recipient) are only required when the
+/// mapping names no entry. `None` when the mapping has no usable id.
+pub fn read_flow_with<'n>(
+    ctx: &mut Ctx,
+    node: &'n Node,
+    label: &str,
+    layout: &'n Layout,
+    extra: impl FnOnce(&mut Ctx, &mut MapReader<'n>, &mut Blocks<'n>),
+) -> Option<Flow> {
+    let mut map = ctx.map(node, label, &layout.top)?;
     let mut flow = Flow {
         span: map.span,
         ..Flow::default()
     };
     // The id comes first so that every later message can name the flow by it.
-    let id = read_id(ctx, &mut map, &label, &mut flow);
-    let prefix = id.clone().unwrap_or(label);
-    let mut blocks: Vec<(&str, Option<MapReader>)> = layout
+    let id = read_id(ctx, &mut map, label, &mut flow);
+    let prefix = id.clone().unwrap_or_else(|| label.to_string());
+    let names_entry =
+        !layout.skip.contains(&Fact::Catalogue) && map.key_span("catalogue").is_some();
+    let mut blocks: Blocks = layout
         .blocks
         .iter()
         .map(|(block, keys)| {
@@ -391,11 +474,10 @@ fn read_flow(ctx: &mut Ctx, node: &Node, index: usize) -> Option<Flow> {
             (*block, reader)
         })
         .collect();
-    let mut complete = id.is_some();
-    for def in FACTS
+    let facts = FACTS
         .iter()
-        .filter(|d| d.is_written() && d.fact != Fact::Id)
-    {
+        .filter(|d| d.is_written() && d.fact != Fact::Id && !layout.skip.contains(&d.fact));
+    for def in facts {
         let reader = match def.block() {
             "" => Some(&mut map),
             block => blocks
@@ -405,13 +487,10 @@ fn read_flow(ctx: &mut Ctx, node: &Node, index: usize) -> Option<Flow> {
         };
         let Some(reader) = reader else { continue };
         let field = format!("{prefix}.{}", def.path);
-        if let Some(help) = def.required {
-            match reader.require_text(ctx, def.key(), &field, help) {
-                Some((text, span)) => {
-                    flow.spans.insert(def.fact, span);
-                    write(&mut flow, def, Value::Text(Some(text)));
-                }
-                None => complete = false,
+        if let Some(help) = def.required.filter(|_| !names_entry) {
+            if let Some((text, span)) = reader.require_text(ctx, def.key(), &field, help) {
+                flow.spans.insert(def.fact, span);
+                write(&mut flow, def, Value::Text(Some(text)));
             }
             continue;
         }
@@ -444,13 +523,14 @@ fn read_flow(ctx: &mut Ctx, node: &Node, index: usize) -> Option<Flow> {
             Some("check both dates; one of them is probably mistyped".into()),
         );
     }
+    extra(ctx, &mut map, &mut blocks);
     for (_, reader) in blocks {
         if let Some(reader) = reader {
             reader.finish(ctx);
         }
     }
     map.finish(ctx);
-    complete.then_some(flow)
+    id.map(|_| flow)
 }
 
 fn write(flow: &mut Flow, def: &FactDef, value: Value) {
@@ -526,16 +606,4 @@ fn read_counterparty(ctx: &mut Ctx, node: &Node, field: &str) -> Option<(Counter
         },
         code_node.map_or(node.span, |n| n.span),
     ))
-}
-
-/// Works out the facts gpdata derives rather than reads, as of `today`.
-pub fn derive(register: &mut Register, today: Date) {
-    for flow in &mut register.flows {
-        flow.derived.counterparty_abolished = flow
-            .agreement
-            .counterparty
-            .as_ref()
-            .and_then(|c| c.ods_code.as_deref())
-            .is_some_and(|code| ods::abolished(code, today).is_some());
-    }
 }

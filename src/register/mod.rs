@@ -1,84 +1,22 @@
 //! The register: format v1, loading from YAML with precise diagnostics, and warnings.
 
-mod choice;
+pub(crate) mod choice;
 pub mod facts;
-mod lint;
 mod load;
 mod model;
 
-use std::path::Path;
-use std::sync::Arc;
-
-use jiff::civil::Date;
-
 pub use choice::Choice;
 pub use facts::{FACTS, Fact, FactDef};
-pub use load::is_flow_id;
+pub use load::{Blocks, Layout, is_flow_id, read_flow_with};
 pub use model::*;
 
-use crate::diag::{self, Diagnostic};
 use crate::reader::Ctx;
-use crate::source::{self, SourceFile};
-use crate::yaml;
+use crate::yaml::Node;
 
-/// The result of loading one register file: the register when it has no errors, and every
-/// diagnostic found (errors and warnings), sorted by position.
-#[derive(Debug)]
-pub struct Loaded {
-    /// The file's name as given.
-    pub name: String,
-    /// The file, when it could be read.
-    pub file: Option<Arc<SourceFile>>,
-    /// The register, when the file had no errors.
-    pub register: Option<Register>,
-    /// Every diagnostic, sorted by position.
-    pub diags: Vec<Diagnostic>,
-}
-
-impl Loaded {
-    /// True when the file had at least one error.
-    pub fn has_errors(&self) -> bool {
-        self.diags.iter().any(Diagnostic::is_error)
-    }
-}
-
-/// Loads and validates the register at `path`, judging dates against `today`.
-pub fn load_path(path: &Path, today: Date) -> Loaded {
-    match source::read_source(path) {
-        Ok(file) => load(file, today),
-        Err(d) => Loaded {
-            name: path.display().to_string(),
-            file: None,
-            register: None,
-            diags: vec![*d],
-        },
-    }
-}
-
-/// Validates a register held in memory.
-pub fn load(file: Arc<SourceFile>, today: Date) -> Loaded {
-    let mut ctx = Ctx::new(file.clone());
-    let register = match yaml::parse(&file) {
-        Ok(root) => load::read(&mut ctx, &root).map(|mut r| {
-            load::derive(&mut r, today);
-            r
-        }),
-        Err(d) => {
-            ctx.diags.push(*d);
-            None
-        }
-    };
-    if let Some(register) = &register {
-        lint::lint(&mut ctx, register, today);
-    }
-    let mut diags = ctx.diags;
-    diag::sort(&mut diags);
-    Loaded {
-        name: file.name.clone(),
-        file: Some(file),
-        register,
-        diags,
-    }
+/// Reads a register from its YAML tree, reporting every problem to `ctx`; `None` when errors
+/// make it unusable. What the catalogue knows is applied later (`crate::validate`).
+pub fn read(ctx: &mut Ctx, root: &Node) -> Option<Register> {
+    load::read(ctx, root)
 }
 
 /// The JSON Schema of the register format, generated from the types above, with each flow

@@ -400,12 +400,61 @@ pub struct Practice {
     /// Registered patients (lets letters say how many people a flow touches).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_size: Option<u32>,
+    /// Who holds the practice's contract, which decides how letters speak for it.
+    #[serde(default)]
+    pub contractor: Contractor,
+    /// The contract holder's own name when it is not the practice's (a company or a named
+    /// partnership), e.g. "Westbourne Health Ltd".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// How many of the practice's patients have registered each opt-out, so letters can say how
+    /// many a flow that ignores one overrides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opt_outs: Option<PracticeOptOuts>,
     /// The Local Medical Committee, copied into letters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lmc: Option<String>,
+    /// The practice's own Data Protection Officer, copied into letters (often a different person
+    /// from the ICB's, even where the ICB provides the service).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dpo: Option<String>,
     /// Who signs letters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signatory: Option<Person>,
+}
+
+choice! {
+    /// Who holds the practice's contract.
+    Contractor, "contractor" {
+        /// A partnership of GPs (and sometimes others).
+        Partnership = "partnership" => "a partnership",
+        /// One GP alone.
+        SingleHanded = "single-handed" => "a single-handed contractor",
+        /// A company, such as an APMS provider.
+        Company = "company" => "a company",
+        /// Not stated.
+        #[default]
+        Unknown = "unknown" => "not stated",
+    }
+}
+
+/// How many of the practice's patients have registered each opt-out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct PracticeOptOuts {
+    /// Patients with a National Data Opt-out (NHS England publishes the count by GP practice).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub national: Option<u32>,
+    /// Patients with a Type 1 objection recorded in the practice's clinical system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub type_1: Option<u32>,
+    /// The day the counts are for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>", extend("format" = "date"))]
+    pub as_of: Option<Date>,
+    /// Where the counts come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// A named person who signs letters.
@@ -429,6 +478,9 @@ pub struct Addressee {
     /// Full name; with a name the letter closes "Yours sincerely", without "Yours faithfully".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Surname for the salutation ("Dear Dr Okafor"), when the name's last word is not it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub surname: Option<String>,
     /// Role, e.g. "Chief Clinical Information Officer".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
@@ -442,6 +494,10 @@ pub struct Icb {
     pub name: String,
     /// ODS code: 3 characters (ICBs of July 2022) or 5 (ICBs created 1 April 2026).
     pub ods_code: String,
+    /// Where the ODS code is written in the register.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub code_span: Span,
     /// The person or role the letter is addressed to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addressee: Option<Addressee>,
@@ -544,6 +600,57 @@ pub struct Flow {
 pub struct Derived {
     /// The agreement's counterparty has the ODS code of an ICB abolished by the audit date.
     pub counterparty_abolished: bool,
+    /// The catalogue entry the flow is, and how gpdata knows.
+    pub entry: Option<Recognised>,
+    /// Facts taken from the catalogue entry the flow names, because the register does not state
+    /// them (or states `unknown`).
+    pub inherited: Vec<super::facts::Fact>,
+    /// Why gpdata does not take a flow recorded as voluntary at its word, when it does not.
+    pub doubt: Option<Doubt>,
+}
+
+/// A catalogue entry a flow was matched to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recognised {
+    /// The entry's id.
+    pub entry: String,
+    /// How.
+    pub by: MatchedBy,
+}
+
+/// How gpdata matched a flow to a catalogue entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchedBy {
+    /// The register names the entry (`catalogue: ID`).
+    Reference,
+    /// Only that entry uses the flow's mechanism (GP Connect Update Record, say): certain.
+    Mechanism,
+    /// The flow's name matches one of the entry's names: probable.
+    Name,
+}
+
+/// Why a flow recorded as voluntary might not be: gpdata then never advises stopping it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Doubt {
+    /// Its `obligation_reference` cites something that would oblige the practice.
+    Reference(String),
+    /// A catalogue entry it names or looks like says a statute or the contract requires it.
+    Catalogue {
+        /// The entry's id.
+        entry: String,
+        /// What the entry says obliges the practice.
+        obligation: Obligation,
+    },
+    /// Every catalogue entry that uses its mechanism is required by statute or contract.
+    Mechanism(Mechanism),
+}
+
+impl Flow {
+    /// True only for a flow recorded as voluntary that nothing gpdata knows contradicts: the only
+    /// flows a policy may advise withdrawing, freezing or switching off.
+    pub fn known_voluntary(&self) -> bool {
+        self.obligation == Obligation::Voluntary && self.derived.doubt.is_none()
+    }
 }
 
 /// The legal basis of a flow.

@@ -8,12 +8,18 @@
 //! that field's values, so the rules engine sees every combination class, not only the common
 //! ones.
 
+//!
+//! Shared by the tests, the benchmarks and `examples/synth.rs` with `#[path]`, as
+//! `fuzz/checks.rs` is: it is test support, not part of gpdata's library.
+
+#![allow(dead_code)]
+
 use std::fmt::Write;
 
-use crate::register::Choice;
-use crate::register::{
-    AgreementStatus, Article6, Article9, Confidentiality, DataForm, Mechanism, Obligation,
-    OptOutHandling, Purpose,
+use gpdata::register::Choice;
+use gpdata::register::{
+    AgreementStatus, Article6, Article9, Confidentiality, DataForm, Dpia, Dspt, IcbRole, Mechanism,
+    Obligation, OnwardAccess, OptOutHandling, Prompts, Purpose, Schedule1, Stage, YesNo,
 };
 
 /// A small deterministic generator (SplitMix64): the same seed gives the same registers on
@@ -100,8 +106,8 @@ const ARCHETYPES: &[Archetype] = archetypes![
         DirectCare, Identifiable, PublicTask, HealthOrSocialCare, ImpliedConsent, Contractual, Active, GpConnectAppointments;
     "update-record-pharmacy", "Pharmacy First consultation write-back", ["community pharmacies"],
         DirectCare, Identifiable, PublicTask, HealthOrSocialCare, ImpliedConsent, Contractual, Active, GpConnectUpdateRecord;
-    "update-record-coding", "Third-party clinical coding via Update Record", ["a coding contractor"],
-        Mixed, Identifiable, PublicTask, HealthOrSocialCare, ImpliedConsent, Voluntary, Proposed, GpConnectUpdateRecord;
+    "community-write-access", "Community unit entries into the shared record", ["the community trust"],
+        DirectCare, Identifiable, PublicTask, HealthOrSocialCare, ImpliedConsent, Voluntary, Proposed, ClinicalSystemSharing;
     "shared-care-record", "Shared care record", ["the integrated care system"],
         Mixed, Identifiable, PublicTask, HealthOrSocialCare, ImpliedConsent, Voluntary, Active, SharedCareRecord;
     "population-health", "Population health management extract", ["the ICB", "the ICB's analytics supplier"],
@@ -301,18 +307,47 @@ fn flow(out: &mut String, rng: &mut Rng, serial: usize, i: usize) {
         .pick(&[OptOutHandling::Applied, OptOutHandling::NotApplicable])
         .to_owned();
     let mut type_1 = national;
+    let mut schedule_1 = Schedule1::Unknown;
+    let mut icb_role = IcbRole::Unknown;
+    let mut stage = Stage::Unknown;
+    let mut dpia = Dpia::Unknown;
+    let mut dspt = Dspt::Unknown;
+    let mut onward = OnwardAccess::Unknown;
+    let mut prompts = Prompts::Unknown;
+    let mut writes = YesNo::Unknown;
     // One field per flow walks through every value, so every value appears across a register set.
-    match serial % 10 {
-        0 => purpose = rotate(serial / 10),
-        1 => data = rotate(serial / 10),
-        2 => article_6 = rotate(serial / 10),
-        3 => article_9 = rotate(serial / 10),
-        4 => confidentiality = rotate(serial / 10),
-        5 => obligation = rotate(serial / 10),
-        6 => status = rotate(serial / 10),
-        7 => mechanism = rotate(serial / 10),
-        8 => national = rotate(serial / 10),
-        _ => type_1 = rotate(serial / 10),
+    let (slot, turn) = (serial % 18, serial / 18);
+    match slot {
+        0 => purpose = rotate(turn),
+        1 => data = rotate(turn),
+        2 => article_6 = rotate(turn),
+        3 => article_9 = rotate(turn),
+        4 => confidentiality = rotate(turn),
+        5 => obligation = rotate(turn),
+        6 => status = rotate(turn),
+        7 => mechanism = rotate(turn),
+        8 => national = rotate(turn),
+        9 => type_1 = rotate(turn),
+        10 => schedule_1 = rotate(turn),
+        11 => icb_role = rotate(turn),
+        12 => stage = rotate(turn),
+        13 => dpia = rotate(turn),
+        14 => dspt = rotate(turn),
+        15 => onward = rotate(turn),
+        16 => prompts = rotate(turn),
+        _ => writes = rotate(turn),
+    }
+    // A mechanism that only one national flow uses makes the flow that flow, which no register
+    // may call voluntary (gpdata refuses it), so such flows keep a binding obligation.
+    if matches!(
+        mechanism,
+        Mechanism::GpConnectAccess
+            | Mechanism::GpConnectUpdateRecord
+            | Mechanism::GpConnectAppointments
+            | Mechanism::InSituAnalytics
+    ) && !obligation.is_binding()
+    {
+        obligation = Obligation::Contractual;
     }
     let recipient = rng.pick(a.recipients);
     let _ = writeln!(out, "  - id: {}-{}", a.id, i + 1);
@@ -333,9 +368,10 @@ fn flow(out: &mut String, rng: &mut Rng, serial: usize, i: usize) {
     );
     let _ = writeln!(
         out,
-        "    legal_basis:\n      article_6: {}\n      article_9: {}\n      confidentiality: {}",
+        "    legal_basis:\n      article_6: {}\n      article_9: {}\n      schedule_1: {}\n      confidentiality: {}",
         article_6.as_str(),
         article_9.as_str(),
+        schedule_1.as_str(),
         confidentiality.as_str()
     );
     if rng.below(2) == 0 {
@@ -380,6 +416,17 @@ fn flow(out: &mut String, rng: &mut Rng, serial: usize, i: usize) {
         type_1.as_str()
     );
     let _ = writeln!(out, "    mechanism: {}", mechanism.as_str());
+    let _ = writeln!(
+        out,
+        "    icb_role: {}\n    stage: {}\n    dpia: {}\n    dspt: {}\n    onward_access: {}\n    prompts: {}\n    writes_to_record: {}",
+        icb_role.as_str(),
+        stage.as_str(),
+        dpia.as_str(),
+        dspt.as_str(),
+        onward.as_str(),
+        prompts.as_str(),
+        writes.as_str()
+    );
     if rng.below(4) == 0 {
         let _ = writeln!(
             out,
@@ -390,16 +437,4 @@ fn flow(out: &mut String, rng: &mut Rng, serial: usize, i: usize) {
         );
     }
     out.push('\n');
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_same_seed_gives_the_same_text() {
-        assert_eq!(register(7, 3), register(7, 3));
-        assert_ne!(register(7, 3), register(7, 4));
-        assert_ne!(register(7, 3), register(8, 3));
-    }
 }

@@ -1,0 +1,118 @@
+//! Loading a register for use: read it ([`crate::register`]), apply what the catalogue knows
+//! ([`resolve`]: inherited facts, contradictions, doubts about "voluntary"), work out the derived
+//! facts, and lint it for gaps and contradictions. Every later stage works on what this returns.
+
+mod lint;
+mod resolve;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use jiff::civil::Date;
+
+use crate::catalogue::Catalogue;
+use crate::diag::{self, Diagnostic};
+use crate::reader::Ctx;
+use crate::register::{self, Register};
+use crate::source::{self, SourceFile};
+use crate::yaml;
+
+pub use lint::PLACEHOLDER;
+pub use resolve::why_not_voluntary;
+
+/// What a register is judged against: the audit date and gpdata's knowledge.
+#[derive(Debug, Clone, Copy)]
+pub struct Env<'c> {
+    /// "Today": the day dates are judged against.
+    pub today: Date,
+    /// The catalogue of flows and ICBs.
+    pub catalogue: &'c Catalogue,
+}
+
+impl Env<'static> {
+    /// The built-in catalogue, judging dates as of `today`.
+    pub fn builtin(today: Date) -> Env<'static> {
+        Env {
+            today,
+            catalogue: Catalogue::builtin(),
+        }
+    }
+}
+
+/// The result of loading one register file: the register when it has no errors, and every
+/// diagnostic found (errors and warnings), sorted by position.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The file's name as given.
+    pub name: String,
+    /// The register, when the file had no errors.
+    pub register: Option<Register>,
+    /// Every diagnostic, sorted by position.
+    pub diags: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// True when the file had at least one error.
+    pub fn has_errors(&self) -> bool {
+        self.diags.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Loads the register at `path` against the built-in catalogue, judging dates as of `today`.
+pub fn load_path(path: &Path, today: Date) -> Loaded {
+    load_path_with(path, &Env::builtin(today))
+}
+
+/// Loads the register at `path` against `env`.
+pub fn load_path_with(path: &Path, env: &Env) -> Loaded {
+    match source::read_source(path) {
+        Ok(file) => load_with(file, env),
+        Err(d) => Loaded {
+            name: path.display().to_string(),
+            register: None,
+            diags: vec![*d],
+        },
+    }
+}
+
+/// Loads a register held in memory against the built-in catalogue.
+pub fn load(file: Arc<SourceFile>, today: Date) -> Loaded {
+    load_with(file, &Env::builtin(today))
+}
+
+/// Loads a register held in memory against `env`.
+pub fn load_with(file: Arc<SourceFile>, env: &Env) -> Loaded {
+    let mut ctx = Ctx::new(file.clone());
+    let mut register = match yaml::parse(&file) {
+        Ok(root) => register::read(&mut ctx, &root),
+        Err(d) => {
+            ctx.diags.push(*d);
+            None
+        }
+    };
+    if let Some(register) = &mut register {
+        resolve::resolve(&mut ctx, register, env);
+        derive(register, env);
+        lint::lint(&mut ctx, register, env);
+    }
+    let mut diags = ctx.diags;
+    diag::sort(&mut diags);
+    let register = register.filter(|_| !diags.iter().any(Diagnostic::is_error));
+    Loaded {
+        name: file.name.clone(),
+        register,
+        diags,
+    }
+}
+
+/// Works out the facts gpdata derives rather than reads.
+fn derive(register: &mut Register, env: &Env) {
+    for flow in &mut register.flows {
+        flow.derived.counterparty_abolished = flow
+            .agreement
+            .counterparty
+            .as_ref()
+            .and_then(|c| c.ods_code.as_deref())
+            .is_some_and(|code| env.catalogue.icbs.abolished(code, env.today).is_some());
+    }
+}
