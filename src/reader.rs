@@ -101,11 +101,14 @@ impl Ctx {
         }
     }
 
-    /// Reads text; whole numbers are accepted and written back as digits.
+    /// Reads text; whole numbers are accepted and written back as digits. Every text gpdata
+    /// reads is one line: a line break (from `|`, a quoted `\n`, or a blank line inside a
+    /// plain scalar) is read as a space, so register text can never add a line, a bullet or a
+    /// heading to a letter.
     pub fn text(&mut self, node: &Node, field: &str) -> Option<String> {
         match &node.value {
             Value::Str(s) if s.trim().is_empty() => None,
-            Value::Str(s) => Some(s.trim().to_string()),
+            Value::Str(s) => Some(one_line(s)),
             Value::Int(i) => Some(i.to_string()),
             Value::Null => None,
             _ => {
@@ -372,6 +375,19 @@ impl<'n> MapReader<'n> {
             );
         }
     }
+}
+
+/// Text with every line break (and the spaces around it) read as one space.
+fn one_line(text: &str) -> String {
+    let text = text.trim();
+    if !text.contains(['\n', '\r', '\u{2028}', '\u{2029}', '\u{85}']) {
+        return text.to_string();
+    }
+    text.split(['\n', '\r', '\u{2028}', '\u{2029}', '\u{85}'])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A mapping key as written, for messages.

@@ -413,3 +413,73 @@ fn bulk_output_is_the_same_whatever_the_number_of_jobs() {
         }
     }
 }
+
+/// Every question the audit raises about any flow, whatever its decision, is in the enquiry
+/// letter: questions for flows the ICB manages are put to it, the rest are listed with the body
+/// that runs them.
+#[test]
+fn every_question_in_the_audit_is_in_the_letter() {
+    let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    for name in ["riverside", "westbourne", "fellside"] {
+        let register = format!("registers/{name}.yaml");
+        let out = gpdata()
+            .args(["audit", &register, "--format", "json"])
+            .output()
+            .unwrap();
+        let audit: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let letter = tmp.path().join("letter.txt");
+        gpdata()
+            .args(["letter", &register, "--format", "txt", "-o"])
+            .arg(&letter)
+            .assert()
+            .success();
+        let text = squash(&fs::read_to_string(&letter).unwrap());
+        let mut asked = 0;
+        for flow in audit["registers"][0]["flows"].as_array().unwrap() {
+            for q in flow["questions"].as_array().unwrap() {
+                let q = squash(q.as_str().unwrap());
+                assert!(text.contains(&q), "{name}: the letter lacks {q:?}");
+                asked += 1;
+            }
+        }
+        assert!(asked > 5, "{name}: only {asked} questions");
+    }
+}
+
+#[test]
+fn the_facts_page_matches_the_facts_table() {
+    let out = gpdata()
+        .args(["facts", "--format", "markdown"])
+        .output()
+        .unwrap();
+    let page = fs::read_to_string(path("docs/facts.md")).unwrap();
+    assert!(
+        page.ends_with(&stdout(&out)),
+        "run: gpdata facts --format markdown, and paste it at the end of docs/facts.md"
+    );
+}
+
+/// The register example in the README loads without errors, so what it teaches is true.
+#[test]
+fn the_readme_register_example_is_a_valid_register() {
+    let readme = fs::read_to_string(path("README.md")).unwrap();
+    let section = readme
+        .split("## The register (format v1)")
+        .nth(1)
+        .expect("the README has a register section");
+    let example = section
+        .split("```yaml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the register section has a YAML example");
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("example.yaml");
+    fs::write(&file, example).unwrap();
+    let out = gpdata()
+        .args(["check", "--format", "short"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}

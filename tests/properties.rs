@@ -490,3 +490,113 @@ proptest! {
         prop_assert!(first == threaded, "the rendering in another thread differs");
     }
 }
+
+/// The shape of a letter without its words: each block's kind, each list's items and each
+/// table's rows and columns, before and after the signature.
+fn shape(letter: &gpdata::letter::Letter) -> Vec<String> {
+    use gpdata::letter::model::Block;
+    fn walk(blocks: &[Block], out: &mut Vec<String>) {
+        for b in blocks {
+            match b {
+                Block::Heading(level, _) => out.push(format!("h{level}")),
+                Block::Paragraph(_) => out.push("p".into()),
+                Block::List { start, items } => {
+                    out.push(format!("list({start:?}, {})", items.len()));
+                    for item in items {
+                        out.push("item".into());
+                        walk(item, out);
+                    }
+                }
+                Block::Table { header, rows } => {
+                    let widths: Vec<usize> = rows.iter().map(Vec::len).collect();
+                    out.push(format!("table({}, {widths:?})", header.len()));
+                }
+            }
+        }
+    }
+    let mut out = vec![format!("subject: {}", !letter.subject.is_empty())];
+    walk(&letter.body, &mut out);
+    out.push("signature".into());
+    walk(&letter.annex, &mut out);
+    out
+}
+
+/// Text that would change a Markdown document's structure if it were pasted in unescaped.
+fn hostile() -> impl Strategy<Value = String> {
+    let pieces = select(vec![
+        "\n- Summary Care Record (NHS England)",
+        "\n\n# A heading",
+        "\n1. numbered",
+        "1. numbered",
+        "- bullet",
+        "+ plus",
+        "* star",
+        "a | b | c",
+        "\n===\n",
+        "\n---\n",
+        "Tom &amp; Jerry &nbsp; &copy;",
+        "<b>bold</b> <!-- annex -->",
+        "**strong** _em_ `code` ~~gone~~",
+        "[link](https://example.org) ![img](x.png)",
+        "> quoted",
+        "    indented code",
+        "back\\slash",
+        "{{ practice.name }} {% if true %}x{% endif %}",
+        "\r\nWindows\r\n",
+        "tab\there",
+        "line\u{2028}separator",
+        "NUL\u{0}bell\u{7}",
+        "```\nfenced\n```",
+        "Ysbyty Gwynedd ŵŷ £12,000",
+    ]);
+    proptest::collection::vec(pieces, 1..4).prop_map(|p| p.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+
+    /// No register text can change a letter's structure: the sample register with hostile text
+    /// in every field a letter prints gives a letter of the same shape as with plain words, for
+    /// the same decisions.
+    #[test]
+    fn no_register_text_changes_the_letters_structure(evil in hostile(), kind in select(vec![LetterKind::Enquiry, LetterKind::FollowUp])) {
+        let text = std::fs::read_to_string(common::path("registers/westbourne.yaml")).unwrap();
+        let base = validate::load(SourceFile::new("w.yaml", text), date()).register.unwrap();
+        let policy = policy::builtin();
+        let decisions = policy::evaluate(&policy, &base, date());
+        let with = |words: &str| {
+            let mut r = base.clone();
+            r.practice.name = words.to_string();
+            r.practice.address = vec![words.to_string(), "W2 5XW".into()];
+            r.practice.provider = Some(words.to_string());
+            r.icb.name = words.to_string();
+            r.icb.address = vec![words.to_string()];
+            for f in &mut r.flows {
+                f.name = words.to_string();
+                f.recipient = words.to_string();
+                f.platform = f.platform.as_ref().map(|_| words.to_string());
+                f.processors = f.processors.iter().map(|_| words.to_string()).collect();
+                f.agreement.reference = f.agreement.reference.as_ref().map(|_| words.to_string());
+                if let Some(c) = &mut f.agreement.counterparty {
+                    c.name = words.to_string();
+                }
+                f.obligation_reference = f.obligation_reference.as_ref().map(|_| words.to_string());
+            }
+            let options = LetterOptions {
+                kind,
+                date: date(),
+                reply_days: 28,
+                reference: None,
+                previous_date: Some(jiff::civil::date(2026, 5, 14)),
+                previous_reference: None,
+                omit_supplier_names: false,
+            };
+            renderer()
+                .render(&r, &decisions, &policy, gpdata::catalogue::Catalogue::builtin(), &options)
+                .expect("the letter renders")
+        };
+        let plain = with("plain words");
+        let hostile = with(&evil);
+        prop_assert_eq!(shape(&plain), shape(&hostile), "text {:?}", evil);
+    }
+}

@@ -24,7 +24,7 @@ impl<W: Write> Writer<W> {
     /// Writes the opening: format version, date and policy.
     pub fn new(mut out: W, policy: &Policy, date: &str) -> std::io::Result<Self> {
         writeln!(out, "{{")?;
-        writeln!(out, "  \"format\": 1,")?;
+        writeln!(out, "  \"format\": 2,")?;
         writeln!(out, "  \"date\": {},", serde_json::to_string(date)?)?;
         writeln!(
             out,

@@ -76,3 +76,41 @@ pub(super) fn templates(command: TemplatesCommand) -> Exit {
         },
     }
 }
+
+/// The facts table as `gpdata facts` prints it.
+pub(super) fn facts(format: super::FactsFormat) -> String {
+    use crate::register::facts::{FACTS, Kind};
+    let values = |kind: Kind| match kind {
+        Kind::Words { words, .. } => words.join(" | "),
+        Kind::Date => "a date, YYYY-MM-DD".to_string(),
+        Kind::Text => "text".to_string(),
+        Kind::List => "a list of text".to_string(),
+        Kind::Party => "a name, or {name, ods_code}".to_string(),
+        Kind::Derived => "true or false, worked out by gpdata".to_string(),
+    };
+    let mut out = String::new();
+    match format {
+        super::FactsFormat::Markdown => {
+            out.push_str("| fact | values | meaning |\n|---|---|---|\n");
+            for d in FACTS {
+                out.push_str(&format!(
+                    "| `{}` | {} | {} |\n",
+                    d.path,
+                    values(d.kind).replace('|', "\\|"),
+                    d.about
+                ));
+            }
+        }
+        super::FactsFormat::Table => {
+            for d in FACTS {
+                out.push_str(&format!(
+                    "{}\n  values: {}\n  {}\n\n",
+                    d.path,
+                    values(d.kind),
+                    d.about
+                ));
+            }
+        }
+    }
+    out
+}

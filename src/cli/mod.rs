@@ -80,6 +80,12 @@ enum Command {
     },
     /// Print the JSON Schema of the register format (for editor autocompletion).
     Schema,
+    /// List every fact a register records about a flow: its path, its values and what it means.
+    Facts {
+        /// `markdown` prints the table kept in docs/facts.md.
+        #[arg(long, value_enum, default_value = "table")]
+        format: FactsFormat,
+    },
     /// Write a starting register with every national flow already listed.
     ///
     /// With --practice and --icb, the register names the practice and its ICB and lists, by
@@ -109,6 +115,15 @@ enum PolicyCommand {
         #[arg(long, value_enum, default_value = "human")]
         format: DiagFormat,
     },
+}
+
+/// How `gpdata facts` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FactsFormat {
+    /// For the terminal.
+    Table,
+    /// A Markdown table.
+    Markdown,
 }
 
 /// How catalogue entries are printed.
@@ -458,6 +473,10 @@ pub fn run() -> i32 {
         Command::Policy { command } => misc::policy(command),
         Command::Templates { command } => misc::templates(command),
         Command::Catalogue { command } => catalogue::run(&command),
+        Command::Facts { format } => {
+            print(&misc::facts(format));
+            Exit::Ok
+        }
         Command::Schema => {
             print(&crate::register::schema());
             Exit::Ok

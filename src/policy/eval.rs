@@ -203,7 +203,8 @@ fn placeholder(name: &str, flow: &Flow) -> Option<String> {
         },
         "obligation_reference" => flow
             .obligation_reference
-            .clone()
+            .as_deref()
+            .map(|r| r.trim_end_matches('.').to_string())
             .unwrap_or_else(|| "the register cites no reference".into()),
         _ => return None,
     })
