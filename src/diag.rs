@@ -7,7 +7,7 @@ use std::sync::Arc;
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use serde::Serialize;
 
-use crate::source::{SourceFile, Span};
+use crate::source::{SourceFile, Span, printable};
 
 /// How serious a diagnostic is: errors stop a register being used, warnings never do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -81,6 +81,8 @@ codes! {
     UnknownIcb = "unknown-icb", Warning, "An ICB code has the right shape but is not the code of any ICB gpdata knows.";
     Schedule1Mismatch = "schedule-1-mismatch", Warning, "The DPA 2018 Schedule 1 condition does not go with the Article 9 condition, or one that needs it is missing.";
     VoluntaryWithReference = "voluntary-with-reference", Warning, "A flow marked voluntary cites a statute, direction or contract clause as its obligation.";
+    SmartQuotes = "smart-quotes", Warning, "A value is wrapped in a word processor's curly quotes, which YAML keeps as part of the text.";
+    MissingGlyph = "missing-glyph", Warning, "Text holds characters the letter's font cannot draw, which a PDF letter would print as `?`.";
     PlaceholderText = "placeholder-text", Warning, "Text `gpdata init` wrote for you to replace is still in the register.";
     NoticeNotAgreement = "notice-not-agreement", Warning, "A flow required by statute is recorded as an agreement awaiting signature.";
     // The catalogue.
@@ -212,23 +214,35 @@ pub fn render_human(diags: &[Diagnostic], color: bool) -> String {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
+        let message = printable(&d.message);
+        let title = level.primary_title(message.as_ref()).id(d.code.as_str());
+        let label = d.label.as_deref().map(printable);
+        let path = d.file.as_ref().map(|f| printable(&f.name));
         let mut group = match (&d.file, d.span) {
             (Some(file), Some(span)) => {
-                let mut annotation = AnnotationKind::Primary.span(file.char_range(span));
-                if let Some(label) = &d.label {
-                    annotation = annotation.label(label.as_str());
+                // Only the lines the span touches go to the renderer, which otherwise walks the
+                // whole file for every diagnostic (quadratic in a file full of mistakes).
+                let range = file.char_range(span);
+                let (line, lines) = file.lines_of(range.clone());
+                let mut annotation = AnnotationKind::Primary
+                    .span(range.start - lines.start..range.end - lines.start);
+                if let Some(label) = &label {
+                    annotation = annotation.label(label.as_ref());
                 }
                 title.element(
-                    Snippet::source(file.text.as_str())
-                        .path(file.name.as_str())
+                    Snippet::source(&file.text[lines])
+                        .line_start(line)
+                        .path(path.as_deref().unwrap_or_default())
                         .annotation(annotation),
                 )
             }
-            _ => title.element(Level::NOTE.message(format!("in `{}`", d.file_display()))),
+            _ => {
+                title.element(Level::NOTE.message(format!("in `{}`", printable(d.file_display()))))
+            }
         };
-        if let Some(help) = &d.help {
-            group = group.element(Level::HELP.message(help.as_str()));
+        let help = d.help.as_deref().map(printable);
+        if let Some(help) = &help {
+            group = group.element(Level::HELP.message(help.as_ref()));
         }
         let group = [group];
         let _ = writeln!(out, "{}\n", renderer.render(&group));
@@ -242,9 +256,10 @@ pub fn render_short(diags: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diags {
         // A diagnostic about the whole file (unreadable, too large) has no line to name.
+        let name = printable(d.file_display());
         let place = match d.span {
-            Some(s) => format!("{}:{}:{}", d.file_display(), s.line, s.column),
-            None => d.file_display().to_string(),
+            Some(s) => format!("{name}:{}:{}", s.line, s.column),
+            None => name.to_string(),
         };
         let severity = match d.severity {
             Severity::Error => "error",
@@ -254,10 +269,10 @@ pub fn render_short(diags: &[Diagnostic]) -> String {
             out,
             "{place}: {severity}[{}]: {}",
             d.code.as_str(),
-            d.message
+            printable(&d.message)
         );
         if let Some(help) = &d.help {
-            let _ = write!(out, " (help: {help})");
+            let _ = write!(out, " (help: {})", printable(help));
         }
         out.push('\n');
     }

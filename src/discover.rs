@@ -10,6 +10,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Code, Diagnostic};
+use crate::source::display_path;
 use crate::source::io_reason;
 
 /// One input: a file to read, or a path that could not be used (with the reason).
@@ -23,7 +24,7 @@ pub enum Input {
 
 /// The `unreadable-file` error for a path that could not be used.
 pub fn missing(path: &Path, reason: &str) -> Diagnostic {
-    let name = path.display().to_string();
+    let name = display_path(path);
     Diagnostic::error(
         Code::UnreadableFile,
         format!("cannot read `{name}`: {reason}"),

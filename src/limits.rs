@@ -23,5 +23,18 @@ pub const MAX_ALIASES: usize = 1_000;
 /// Most YAML nodes accepted in one file (a 10 MiB register holds far fewer).
 pub const MAX_NODES: usize = 2_000_000;
 
+/// Most parser events in one file: about two per node, so the node cap is the one that bites.
+pub const MAX_EVENTS: usize = 2 * MAX_NODES + 1_000;
+
 /// Most events YAML aliases may replay in one file (the guard against "billion laughs").
 pub const MAX_REPLAYED_EVENTS: usize = 100_000;
+
+/// Most Markdown one letter's template may write, in bytes. The letter for a register of
+/// `MAX_FLOWS` flows with long names writes about 3.3 MB (measured); a template whose loops
+/// run away is stopped here
+/// instead of filling memory and a PDF of tens of thousands of pages.
+pub const MAX_LETTER_BYTES: usize = 16 * 1024 * 1024;
+
+/// Longest one letter's template may take to render. A letter takes milliseconds; a template
+/// with loops nested past reason is stopped here and the run reports it.
+pub const MAX_TEMPLATE_SECONDS: u64 = 10;

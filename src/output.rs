@@ -1,6 +1,7 @@
 //! Writing output files atomically: a temporary file in the same folder, synced, then renamed
 //! over the target, so an interrupted run never leaves a truncated file under the real name.
 
+use crate::source::display_path;
 use std::io::Write;
 use std::path::Path;
 
@@ -62,7 +63,7 @@ pub fn lock_folder(dir: &Path) -> Result<Option<FolderLock>, LockError> {
     match handle.try_lock() {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => {
-            return Err(LockError::Busy(dir.display().to_string()));
+            return Err(LockError::Busy(display_path(dir)));
         }
         Err(std::fs::TryLockError::Error(_)) => return Ok(None),
     }

@@ -92,6 +92,7 @@ impl Ctx {
                 used: vec![false; entries.len()],
                 known,
                 field: field.to_string(),
+                name: None,
             }),
             Value::Null => None,
             _ => {
@@ -108,7 +109,21 @@ impl Ctx {
     pub fn text(&mut self, node: &Node, field: &str) -> Option<String> {
         match &node.value {
             Value::Str(s) if s.trim().is_empty() => None,
-            Value::Str(s) => Some(one_line(s)),
+            Value::Str(s) => {
+                let text = one_line(s);
+                if let Some(inner) = in_curly_quotes(&text) {
+                    self.report(
+                        Code::SmartQuotes,
+                        node.span,
+                        format!("`{field}` is wrapped in curly quotes (“ ” or ‘ ’), which would be printed as part of it"),
+                        Some(format!(
+                            "remove them, or use straight quotes: \"{inner}\" (word processors put curly quotes in when text is pasted)"
+                        )),
+                    );
+                }
+                self.check_glyphs(node, field, &text);
+                Some(text)
+            }
             Value::Int(i) => Some(i.to_string()),
             Value::Null => None,
             _ => {
@@ -116,6 +131,42 @@ impl Ctx {
                 None
             }
         }
+    }
+
+    /// Warns when `text` holds characters the letter's font lacks (an emoji, Chinese script),
+    /// naming each, so they are not found as `?` in a posted letter.
+    fn check_glyphs(&mut self, node: &Node, field: &str, text: &str) {
+        if text.is_ascii() {
+            return;
+        }
+        let mut missing: Vec<char> = text
+            .chars()
+            .filter(|&c| !crate::pdf::fonts::can_draw(c))
+            .collect();
+        if missing.is_empty() {
+            return;
+        }
+        missing.dedup();
+        let shown: Vec<String> = missing
+            .iter()
+            .take(5)
+            .map(|c| format!("{c} (U+{:04X})", *c as u32))
+            .collect();
+        let more = missing.len().saturating_sub(shown.len());
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        self.report(
+            Code::MissingGlyph,
+            node.span,
+            format!(
+                "`{field}` has characters the letter's font cannot draw: {}{more}",
+                shown.join(", ")
+            ),
+            Some("replace them with words or remove them; a PDF letter prints each as `?` (text and CSV output keep them)".into()),
+        );
     }
 
     /// Reads a list of text; a single line of text is taken as a one-item list.
@@ -173,11 +224,31 @@ impl Ctx {
         match crate::dates::parse(&text) {
             Ok(date) => Some(date),
             Err(reason) => {
+                let help = match crate::dates::guess(&text) {
+                    Some(meant) => {
+                        // 04/05/2026 is 4 May in the UK and 5 April in the US: say which is meant.
+                        let swappable = text
+                            .chars()
+                            .all(|c| c.is_ascii_digit() || "/-. ".contains(c))
+                            && meant.day() <= 12
+                            && meant.day() != meant.month();
+                        format!(
+                            "write it year-month-day: {meant} (that is {}{})",
+                            crate::dates::long(meant),
+                            if swappable {
+                                ", reading the day first as in the UK"
+                            } else {
+                                ""
+                            }
+                        )
+                    }
+                    None => "write dates as year-month-day, e.g. 2026-05-14".to_string(),
+                };
                 self.report(
                     Code::InvalidDate,
                     node.span,
                     format!("`{field}`: {reason}"),
-                    Some("write dates as year-month-day, e.g. 2026-05-14".to_string()),
+                    Some(help),
                 );
                 None
             }
@@ -213,6 +284,17 @@ impl Ctx {
         if let Some(found) = words.iter().find(|w| **w == word) {
             return Some(found);
         }
+        if let Some(inner) = in_curly_quotes(&word)
+            && let Some(found) = words.iter().find(|w| **w == inner)
+        {
+            self.report(
+                Code::InvalidValue,
+                node.span,
+                format!("`{word}` is wrapped in curly quotes (“ ” or ‘ ’)"),
+                Some(format!("remove the quotes: `{found}`")),
+            );
+            return None;
+        }
         let help = match suggest::closest(&word, words.iter().copied()) {
             Some(best) => format!("did you mean `{best}`?"),
             None => format!("use one of: {}", suggest::or_list(words)),
@@ -235,6 +317,8 @@ pub struct MapReader<'n> {
     used: Vec<bool>,
     known: &'n [&'static str],
     field: String,
+    /// How messages name this mapping, when the caller knows better than its field.
+    name: Option<String>,
 }
 
 impl<'n> MapReader<'n> {
@@ -251,6 +335,14 @@ impl<'n> MapReader<'n> {
             }
         }
         found
+    }
+
+    /// The value under `key`, if present and not null, without marking it read.
+    pub fn peek(&self, key: &str) -> Option<&'n Node> {
+        self.entries
+            .iter()
+            .find(|(k, v)| matches!(&k.value, Value::Str(s) if s == key) && v.value != Value::Null)
+            .map(|(_, v)| v)
     }
 
     /// The value under `key`, or a `missing-field` error pointing at the mapping.
@@ -274,10 +366,10 @@ impl<'n> MapReader<'n> {
                 );
                 return None;
             }
-            let message = if self.field.is_empty() {
-                format!("missing required field `{key}`")
-            } else {
-                format!("`{}` is missing its required field `{key}`", self.field)
+            let message = match &self.name {
+                Some(name) => format!("{name} is missing its required field `{key}`"),
+                None if self.field.is_empty() => format!("missing required field `{key}`"),
+                None => format!("`{}` is missing its required field `{key}`", self.field),
             };
             ctx.report(
                 Code::MissingField,
@@ -337,9 +429,17 @@ impl<'n> MapReader<'n> {
         })
     }
 
+    /// Names this mapping in messages as `name` (e.g. "flow `icb-phm`"), once a caller has
+    /// read what a practice manager knows it by.
+    pub fn name_as(&mut self, name: String) {
+        self.name = Some(name);
+    }
+
     /// Where this mapping is, for messages: "at the top level" or "in `practice`".
     fn place(&self) -> String {
-        if self.field.is_empty() {
+        if let Some(name) = &self.name {
+            format!("in {name}")
+        } else if self.field.is_empty() {
             "at the top level".to_string()
         } else {
             format!("in `{}`", self.field)
@@ -377,15 +477,35 @@ impl<'n> MapReader<'n> {
     }
 }
 
-/// Text with every line break (and the spaces around it) read as one space.
+/// The text inside a word processor's curly quotes, when the whole value is wrapped in them.
+pub fn in_curly_quotes(text: &str) -> Option<&str> {
+    let inner = text
+        .strip_prefix(['“', '‘', '„'])?
+        .strip_suffix(['”', '’', '“'])?;
+    (!inner.trim().is_empty()).then_some(inner)
+}
+
+/// Text as one line: every line break (and the spaces around it) becomes one space, a tab a
+/// space, and other control characters (a bell or an escape sequence pasted in) are dropped, as
+/// they have no meaning in a register and would act on a terminal that prints them.
 fn one_line(text: &str) -> String {
     let text = text.trim();
-    if !text.contains(['\n', '\r', '\u{2028}', '\u{2029}', '\u{85}']) {
+    let breaks = ['\n', '\r', '\u{2028}', '\u{2029}', '\u{85}'];
+    if !text.chars().any(|c| c.is_control() || breaks.contains(&c)) {
         return text.to_string();
     }
-    text.split(['\n', '\r', '\u{2028}', '\u{2029}', '\u{85}'])
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
+    text.split(breaks)
+        .map(|line| {
+            line.chars()
+                .filter_map(|c| match c {
+                    '\t' => Some(' '),
+                    c if c.is_control() => None,
+                    c => Some(c),
+                })
+                .collect::<String>()
+        })
+        .map(|line| line.trim().to_string())
+        .filter(|line| !line.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
 }

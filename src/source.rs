@@ -8,6 +8,30 @@ use std::sync::Arc;
 use crate::diag::{Code, Diagnostic};
 use crate::limits::MAX_FILE_BYTES;
 
+/// Text safe to print on a terminal: every control character (an escape sequence's ESC, a
+/// bell, a line break in a file name) is shown as `\u{1b}` instead of acting on the terminal or
+/// forging a line of output.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A path as it may be printed: control characters (an escape sequence, a line break in a file
+/// name) are written as `\u{..}`, so a file name can never steer the terminal or forge a line.
+pub fn display_path(path: &std::path::Path) -> String {
+    printable(&path.to_string_lossy()).into_owned()
+}
+
 /// One input file held in memory, with a display name for messages.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -89,6 +113,23 @@ impl SourceFile {
 }
 
 impl SourceFile {
+    /// The whole lines a byte range touches: the first line's number and their byte range, so a
+    /// diagnostic shows its own lines without the renderer walking the whole file.
+    pub fn lines_of(&self, range: std::ops::Range<usize>) -> (usize, std::ops::Range<usize>) {
+        let line_of = |offset: usize| match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let first = line_of(range.start.min(self.text.len()));
+        let last = line_of(range.end.max(range.start).min(self.text.len()));
+        let start = self.line_starts[first];
+        let end = self
+            .line_starts
+            .get(last + 1)
+            .map_or(self.text.len(), |next| next.saturating_sub(1).max(start));
+        (first + 1, start..end.max(range.end.min(self.text.len())))
+    }
+
     /// The byte range a span covers, widened to whole characters and to at least one
     /// character where the text has one, so it can always be sliced and underlined.
     pub fn char_range(&self, span: Span) -> std::ops::Range<usize> {
@@ -121,7 +162,7 @@ fn floor_char(text: &str, mut offset: usize) -> usize {
 
 /// Why a file could not be read as text; each becomes a diagnostic against the file.
 pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
-    let name = path.display().to_string();
+    let name = display_path(path);
     let fail = |code: Code, message: String, help: &str| {
         Box::new(
             Diagnostic::error(code, message)

@@ -46,7 +46,7 @@ fn check_human_output_has_a_snippet_and_summary() {
         .unwrap();
     let text = stdout(&out);
     assert!(
-        text.contains("error[unknown-key]: unknown key `purpse` in `flows[1]`"),
+        text.contains("error[unknown-key]: unknown key `purpse` in flow `test-flow`"),
         "{text}"
     );
     assert!(

@@ -17,16 +17,12 @@ fn letter(args: &[&str], out: &std::path::Path) {
     assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
 }
 
-/// Text as a PDF reader extracts it. lopdf cannot read krilla's ToUnicode CMaps, so text comes
-/// from poppler's pdftotext (installed by .ci/run); structure is checked with lopdf.
+/// Text as a PDF reader extracts it, through the fonts' ToUnicode maps (pdf-extract); structure
+/// is checked with lopdf. `.ci/run` checks every sample letter with poppler's pdftotext and qpdf
+/// as well.
 fn text_of(file: &std::path::Path) -> String {
-    let out = std::process::Command::new("pdftotext")
-        .arg(file)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is needed for the PDF tests; .ci/run installs it");
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
+    let bytes = fs::read(file).unwrap();
+    pdf_extract::extract_text_from_mem(&bytes).expect("the PDF's text extracts")
 }
 
 #[test]

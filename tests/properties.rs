@@ -65,7 +65,9 @@ fn text() -> impl Strategy<Value = String> {
         "Ελλάδα",
         "naïve café",
         "— – …",
-        "tab\there",
+        // A tab is read as a space (one-line text never keeps control characters), so it
+        // cannot round-trip; the letter-structure property below covers it.
+        "semi;colon | pipe",
     ])
     .prop_map(str::to_string);
     let words = "[A-Za-z0-9£é’ ,.()/&'-]{1,40}";

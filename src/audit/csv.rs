@@ -1,5 +1,8 @@
 //! CSV output for spreadsheets: UTF-8 with a byte-order mark (so Excel reads £ and é), a header
-//! row, RFC 4180 quoting, one row per flow of every audited register.
+//! row, RFC 4180 quoting, one row per flow of every audited register. A cell a spreadsheet
+//! would read as a formula starts with `'` (see [`inert`]).
+
+use std::borrow::Cow;
 
 use super::RegisterAudit;
 
@@ -31,6 +34,18 @@ pub fn headers() -> Vec<&'static str> {
         .chain(super::fact_columns())
         .chain(TRAILING)
         .collect()
+}
+
+/// The cell `text` as a spreadsheet will show it and never run it: Excel, LibreOffice and
+/// Google Sheets treat a cell that starts with `=`, `+`, `-` or `@` (or a tab or carriage
+/// return before one) as a formula, so an LMC opening a CSV built from other people's registers
+/// could run `=HYPERLINK(...)`. Such a cell is written with a leading `'`, which the spreadsheet
+/// hides and which tells a reader of the raw file that the text was neutralised.
+pub fn inert(text: &str) -> Cow<'_, str> {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{text}")),
+        _ => Cow::Borrowed(text),
+    }
 }
 
 /// A CSV writer over any output, starting with the BOM and header row.
@@ -73,7 +88,8 @@ impl<W: std::io::Write> Writer<W> {
                 &questions,
                 &audit.file,
             ]);
-            self.inner.write_record(record)?;
+            self.inner
+                .write_record(record.into_iter().map(|c| inert(c).into_owned()))?;
         }
         Ok(())
     }
@@ -81,5 +97,20 @@ impl<W: std::io::Write> Writer<W> {
     /// Flushes the output.
     pub fn finish(mut self) -> std::io::Result<()> {
         self.inner.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inert;
+
+    #[test]
+    fn formula_openers_are_neutralised_and_other_text_is_kept() {
+        for formula in ["=1+1", "+cmd", "-2+3", "@SUM(A1)", "\t=x", "\r=x"] {
+            assert_eq!(inert(formula), format!("'{formula}"));
+        }
+        for plain in ["Riverside", "£12", "'quoted", "", "a=b", " =x"] {
+            assert_eq!(inert(plain), plain);
+        }
     }
 }

@@ -14,6 +14,7 @@ use crate::diag::Diagnostic;
 use crate::discover::Input;
 use crate::policy::{self, Decision, Outcome, Policy};
 use crate::register::{FACTS, Flow, Register};
+use crate::source::display_path;
 use crate::validate::{self, Env};
 use crate::workers::Workers;
 
@@ -182,7 +183,7 @@ pub fn run(
                 }
             }
             Input::Missing(path, reason) => Item::Skipped {
-                file: path.display().to_string(),
+                file: display_path(path),
                 diags: vec![crate::discover::missing(path, reason)],
             },
         },

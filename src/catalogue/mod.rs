@@ -15,6 +15,7 @@ use std::sync::{Arc, OnceLock};
 use crate::diag::{self, Code, Diagnostic};
 use crate::reader::Ctx;
 use crate::register::{MatchedBy, Mechanism, Purpose};
+use crate::source::display_path;
 use crate::source::{self, SourceFile};
 use crate::suggest;
 use crate::yaml::{self, Node, Value};
@@ -72,9 +73,12 @@ impl Catalogue {
             diags.push(
                 Diagnostic::error(
                     Code::UnreadableFile,
-                    format!("the catalogue folder `{}` is not a folder", dir.display()),
+                    format!(
+                        "the catalogue folder `{}` is not a folder",
+                        display_path(dir)
+                    ),
                 )
-                .with_file_name(&dir.display().to_string())
+                .with_file_name(&display_path(dir))
                 .with_help("give a folder holding flows.yaml and/or icbs.yaml"),
             );
             return (None, diags);
@@ -83,9 +87,9 @@ impl Catalogue {
             diags.push(
                 Diagnostic::error(
                     Code::UnreadableFile,
-                    format!("the catalogue folder `{}` holds neither flows.yaml nor icbs.yaml", dir.display()),
+                    format!("the catalogue folder `{}` holds neither flows.yaml nor icbs.yaml", display_path(dir)),
                 )
-                .with_file_name(&dir.display().to_string())
+                .with_file_name(&display_path(dir))
                 .with_help("put the area's local flows in flows.yaml (same format as `gpdata catalogue show --source`) and ICB changes in icbs.yaml"),
             );
             return (None, diags);

@@ -13,6 +13,7 @@ use crate::output::{folder_of, write_atomic};
 use crate::validate::PLACEHOLDER;
 
 use super::{Exit, InitArgs, error, print};
+use crate::source::display_path;
 
 /// The schema's file name, written beside the register.
 const SCHEMA_FILE: &str = "gpdata.schema.json";
@@ -49,7 +50,7 @@ pub(super) fn run(args: &InitArgs) -> Exit {
     if args.file.exists() {
         error(&format!(
             "`{}` already exists; choose another name",
-            args.file.display()
+            display_path(&args.file)
         ));
         return Exit::Usage;
     }
@@ -57,19 +58,19 @@ pub(super) fn run(args: &InitArgs) -> Exit {
     if let Err(e) = write_atomic(&args.file, text.as_bytes()) {
         error(&format!(
             "cannot write `{}`: {}",
-            args.file.display(),
+            display_path(&args.file),
             crate::source::io_reason(&e)
         ));
         return Exit::Usage;
     }
     let schema = folder_of(&args.file).join(SCHEMA_FILE);
     match write_schema(&schema) {
-        Ok(true) => print(&format!("wrote {}\n", schema.display())),
+        Ok(true) => print(&format!("wrote {}\n", display_path(&schema))),
         Ok(false) => {}
         Err(e) => {
             error(&format!(
                 "cannot write `{}`: {}",
-                schema.display(),
+                display_path(&schema),
                 crate::source::io_reason(&e)
             ));
             return Exit::Usage;
@@ -77,8 +78,8 @@ pub(super) fn run(args: &InitArgs) -> Exit {
     }
     print(&format!(
         "wrote {}; replace each `{PLACEHOLDER}` line, confirm the flows, add your local ones, then run `gpdata check {}`\n",
-        args.file.display(),
-        args.file.display()
+        display_path(&args.file),
+        display_path(&args.file)
     ));
     Exit::Ok
 }

@@ -13,6 +13,7 @@ use crate::policy::{self, Policy};
 use crate::suggest::plural;
 
 use super::{Exit, LetterArgs, LetterFormat, eprint, error, load_policy, stderr_is_terminal};
+use crate::source::display_path;
 
 /// What happened to one register.
 enum Outcome {
@@ -68,7 +69,7 @@ pub(super) fn run(args: &LetterArgs) -> Exit {
     {
         error(&format!(
             "cannot create the output folder `{}`: {}",
-            dir.display(),
+            display_path(dir),
             crate::source::io_reason(&e)
         ));
         return Exit::Usage;
@@ -90,7 +91,7 @@ pub(super) fn run(args: &LetterArgs) -> Exit {
                         "unfinished temporary file",
                         "unfinished temporary files"
                     ),
-                    lock_dir.display()
+                    display_path(lock_dir)
                 ));
             }
             lock
@@ -148,7 +149,7 @@ pub(super) fn run(args: &LetterArgs) -> Exit {
         Outcome::Written(path) => {
             written += 1;
             if inputs.len() == 1 {
-                eprint(&format!("wrote {}\n", path.display()));
+                eprint(&format!("wrote {}\n", display_path(&path)));
             }
         }
         Outcome::Skipped(diags) => {
@@ -170,7 +171,7 @@ pub(super) fn run(args: &LetterArgs) -> Exit {
     if inputs.len() > 1 || skipped > 0 {
         let mut summary = format!("{} written", plural(written, "letter", "letters"));
         if let Some(dir) = &folder {
-            summary.push_str(&format!(" to {}", dir.display()));
+            summary.push_str(&format!(" to {}", display_path(dir)));
         }
         let invalid = skipped - unwritable;
         if invalid > 0 {
@@ -281,7 +282,7 @@ impl Job<'_> {
                 Code::CannotWrite,
                 format!(
                     "cannot write `{}`: {}",
-                    target.display(),
+                    display_path(&target),
                     crate::source::io_reason(&e)
                 ),
                 "check the output folder is writable and has space, then run again",

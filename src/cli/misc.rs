@@ -4,6 +4,7 @@ use crate::diag::{self, DiagFormat};
 use crate::policy;
 
 use super::{Exit, PolicyCommand, TemplatesCommand, error, print, stdout_is_terminal};
+use crate::source::display_path;
 
 pub(super) fn policy(command: PolicyCommand) -> Exit {
     match command {
@@ -19,7 +20,7 @@ pub(super) fn policy(command: PolicyCommand) -> Exit {
             Err(e) => {
                 error(&format!(
                     "cannot read `{}`: {}",
-                    path.display(),
+                    display_path(&path),
                     crate::source::io_reason(&e)
                 ));
                 Exit::Usage
@@ -35,10 +36,18 @@ pub(super) fn policy(command: PolicyCommand) -> Exit {
             match policy {
                 Some(p) => {
                     if format == DiagFormat::Human {
+                        let rules = match p.rules.len() {
+                            1 => "1 rule".to_string(),
+                            n => format!("{n} rules"),
+                        };
+                        let warnings = match diags.len() {
+                            0 => String::new(),
+                            1 => ", 1 warning".to_string(),
+                            n => format!(", {n} warnings"),
+                        };
                         print(&format!(
-                            "policy `{}` ({} rules): no errors\n",
-                            p.id,
-                            p.rules.len()
+                            "policy `{}` ({rules}): no errors{warnings}\n",
+                            p.id
                         ));
                     }
                     Exit::Ok

@@ -17,6 +17,7 @@ use jiff::civil::Date;
 
 use crate::diag::DiagFormat;
 use crate::letter::templates::LetterKind;
+use crate::source::display_path;
 
 /// The process exit codes, documented in the README.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -323,7 +324,7 @@ impl CatalogueArg {
             None => {
                 error(&format!(
                     "the catalogue in `{}` has errors; nothing was done",
-                    dir.display()
+                    display_path(dir)
                 ));
                 None
             }
@@ -522,7 +523,7 @@ fn load_policy(arg: &PolicyArg) -> Option<crate::policy::Policy> {
     if policy.is_none() {
         error(&format!(
             "the policy `{}` has errors; nothing was audited",
-            path.display()
+            display_path(path)
         ));
     }
     policy

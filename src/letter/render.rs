@@ -1,9 +1,12 @@
 //! Rendering a letter: template context → Tera → Markdown → blocks, plus the frame.
 
-use std::sync::Arc;
+use std::sync::mpsc::{RecvTimeoutError, channel};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 use crate::catalogue::Catalogue;
 use crate::diag::{Code, Diagnostic};
+use crate::limits::{MAX_LETTER_BYTES, MAX_TEMPLATE_SECONDS};
 use crate::policy::{Decision, Policy};
 use crate::register::{Contractor, Register};
 
@@ -56,13 +59,58 @@ pub const ANNEX_MARKER: &str = "<!-- annex -->";
 
 /// A loaded set of templates, ready to render many letters (build once per run).
 pub struct Renderer {
-    tera: tera::Tera,
+    tera: Arc<tera::Tera>,
     sources: Vec<TemplateSource>,
+    /// Why a render was stopped, once one has been: the templates are the same for every
+    /// letter of the run, so every later letter fails at once with the same message instead of
+    /// waiting out the time limit again.
+    stopped: OnceLock<String>,
+    /// How long one letter may take (`MAX_TEMPLATE_SECONDS`, shorter in tests).
+    time_limit: Duration,
+}
+
+/// Where a template writes one letter: refuses to grow past `MAX_LETTER_BYTES` or to go on
+/// after the deadline, so a runaway template stops with a reason instead of exhausting memory.
+struct Bounded {
+    text: Vec<u8>,
+    deadline: Instant,
+    limit: Duration,
+    stop: Option<String>,
+}
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.text.len() + buf.len() > MAX_LETTER_BYTES {
+            self.stop = Some(format!(
+                "the template wrote more than {} MB for one letter; the largest register makes about 3 MB, so a loop in the template is probably running away",
+                MAX_LETTER_BYTES / (1024 * 1024)
+            ));
+        } else if Instant::now() > self.deadline {
+            self.stop = Some(overran(self.limit));
+        }
+        if self.stop.is_some() {
+            return Err(std::io::Error::other("letter limit reached"));
+        }
+        self.text.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn overran(limit: Duration) -> String {
+    format!(
+        "the template took more than {} seconds to write one letter; a letter takes milliseconds, so a loop in the template is probably running away",
+        limit.as_secs_f32()
+    )
 }
 
 impl Renderer {
     /// Compiles the templates; a syntax error becomes a `template-error` diagnostic with its
-    /// file, line and column.
+    /// file, line and column. All are added before any is compiled, so any template may
+    /// include any other whatever their order.
     pub fn new(sources: Vec<TemplateSource>) -> Result<Renderer, Box<Diagnostic>> {
         let mut tera = tera::Tera::new();
         tera.autoescape_on([".md"]);
@@ -71,12 +119,23 @@ impl Renderer {
             let sign = if n < 0 { "-" } else { "" };
             format!("{sign}{}", context::thousands(n.unsigned_abs()))
         });
-        for t in &sources {
-            if let Err(e) = tera.add_raw_template(&t.name, &t.text) {
-                return Err(Box::new(template_error(&sources, &e)));
-            }
+        if let Err(e) =
+            tera.add_raw_templates(sources.iter().map(|t| (t.name.as_str(), t.text.as_str())))
+        {
+            return Err(Box::new(template_error(&sources, &e)));
         }
-        Ok(Renderer { tera, sources })
+        Ok(Renderer {
+            tera: Arc::new(tera),
+            sources,
+            stopped: OnceLock::new(),
+            time_limit: Duration::from_secs(MAX_TEMPLATE_SECONDS),
+        })
+    }
+
+    /// The same renderer with another time limit per letter.
+    pub fn with_time_limit(mut self, limit: Duration) -> Renderer {
+        self.time_limit = limit;
+        self
     }
 
     /// Renders one letter.
@@ -92,10 +151,7 @@ impl Renderer {
         let ctx = tera::Context::from_serialize(&context)
             .map_err(|e| Box::new(template_error(&self.sources, &e)))?;
         let name = format!("{}.md", options.kind.as_str());
-        let rendered = self
-            .tera
-            .render(&name, &ctx)
-            .map_err(|e| Box::new(template_error(&self.sources, &e)))?;
+        let rendered = self.run_template(name, ctx)?;
         let (markdown, annex_markdown) = match rendered.split_once(ANNEX_MARKER) {
             Some((body, annex)) => (body.trim_end().to_string(), annex.trim().to_string()),
             None => (rendered, String::new()),
@@ -136,6 +192,78 @@ impl Renderer {
             annex_markdown,
         })
     }
+}
+
+impl Renderer {
+    /// Runs the template `name` on its own thread, so a template that never finishes is
+    /// abandoned after `MAX_TEMPLATE_SECONDS` (the thread ends with the process) and reported,
+    /// instead of hanging the run.
+    fn run_template(&self, name: String, ctx: tera::Context) -> Result<String, Box<Diagnostic>> {
+        if let Some(reason) = self.stopped.get() {
+            return Err(Box::new(stopped_error(&self.sources, &name, reason)));
+        }
+        let limit = self.time_limit;
+        let tera = Arc::clone(&self.tera);
+        let (send, receive) = channel();
+        let thread_name = name.clone();
+        let spawned = std::thread::Builder::new()
+            .name("template".into())
+            .stack_size(crate::limits::WORKER_STACK)
+            .spawn(move || {
+                let mut out = Bounded {
+                    text: Vec::with_capacity(64 * 1024),
+                    deadline: Instant::now() + limit,
+                    limit,
+                    stop: None,
+                };
+                let result = tera.render_to(&thread_name, &ctx, &mut out);
+                let _ = send.send(match (result, out.stop) {
+                    (_, Some(reason)) => Err(Err(reason)),
+                    (Err(e), None) => Err(Ok(e)),
+                    (Ok(()), None) => Ok(out.text),
+                });
+            });
+        if let Err(e) = spawned {
+            return Err(Box::new(
+                Diagnostic::error(
+                    Code::TemplateError,
+                    format!("cannot start a thread to write the letter: {e}"),
+                )
+                .with_file_name("templates"),
+            ));
+        }
+        let outcome = match receive.recv_timeout(limit + Duration::from_secs(1)) {
+            Ok(outcome) => outcome,
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => {
+                Err(Err(overran(limit)))
+            }
+        };
+        match outcome {
+            Ok(bytes) => String::from_utf8(bytes).map_err(|_| {
+                Box::new(stopped_error(
+                    &self.sources,
+                    &name,
+                    "the template wrote text that is not UTF-8",
+                ))
+            }),
+            Err(Ok(e)) => Err(Box::new(template_error(&self.sources, &e))),
+            Err(Err(reason)) => {
+                let reason = self.stopped.get_or_init(|| reason);
+                Err(Box::new(stopped_error(&self.sources, &name, reason)))
+            }
+        }
+    }
+}
+
+/// A render stopped by a limit, reported against the template file.
+fn stopped_error(sources: &[TemplateSource], name: &str, reason: &str) -> Diagnostic {
+    let origin = sources
+        .iter()
+        .find(|t| t.name == name)
+        .map_or(name, |t| t.origin.as_str());
+    Diagnostic::error(Code::TemplateError, format!("template: {reason}"))
+        .with_file_name(origin)
+        .with_help("look for a loop in the template that runs over a very large `range`, or loops nested inside each other")
 }
 
 fn template_error(sources: &[TemplateSource], error: &tera::Error) -> Diagnostic {

@@ -9,6 +9,7 @@
 use std::path::Path;
 
 use crate::diag::{Code, Diagnostic};
+use crate::source::display_path;
 use crate::source::{SourceFile, io_reason, read_source};
 
 /// Which letter to write.
@@ -90,18 +91,22 @@ pub fn resolve(dir: Option<&Path>) -> Result<Vec<TemplateSource>, Box<Diagnostic
                 Code::UnreadableFile,
                 format!(
                     "cannot read the templates folder `{}`: {}",
-                    dir.display(),
+                    display_path(dir),
                     io_reason(&e)
                 ),
             )
-            .with_file_name(&dir.display().to_string())
+            .with_file_name(&display_path(dir))
             .with_help("give a folder holding enquiry.md and/or follow-up.md"),
         ));
     }
     let mut out = Vec::new();
     for builtin in BUILTIN {
         let file_name = format!("{}.md", builtin.name);
-        let custom = dir.map(|d| d.join(&file_name)).filter(|p| p.exists());
+        // Anything at that name (a pipe, a dangling link, a folder) is the user's template and
+        // must be read or refused with a message, never skipped for the built-in one.
+        let custom = dir
+            .map(|d| d.join(&file_name))
+            .filter(|p| p.symlink_metadata().is_ok());
         let (origin, text) = match custom {
             Some(path) => {
                 let file = read_source(&path)?;

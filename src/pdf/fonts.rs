@@ -107,6 +107,23 @@ impl Face {
     }
 }
 
+/// True when a PDF letter can show `c`: the regular and bold faces both have it, or it is
+/// white space or never drawn. Anything else would print as `?`.
+pub fn can_draw(c: char) -> bool {
+    if is_undrawn(c) || is_blank(c) {
+        return true;
+    }
+    let family = family();
+    [Style::Regular, Style::Bold].into_iter().all(|style| {
+        let face = family.face(style);
+        face.latin
+            .get(c as usize)
+            .copied()
+            .unwrap_or_else(|| face.lookup(c))
+            .is_some()
+    })
+}
+
 /// True for characters that are measured as nothing and never drawn: control characters and
 /// the byte-order mark or noncharacters. A NUL or bell pasted into a register, or written into a
 /// custom template, has no glyph to show, and PDF/UA forbids mapping glyphs to such code points.

@@ -112,7 +112,21 @@ fn read_address(ctx: &mut Ctx, map: &mut MapReader, field: &str) -> Option<Vec<S
         "address",
         "give the postal address as a list of lines, postcode last: [1 River Lane, Hull, HU1 1AA]",
     )?;
-    let lines = ctx.text_list(node, field);
+    let mut lines = ctx.text_list(node, field);
+    // One line is how an address is written in an email signature: split it where a letter's
+    // address block would break, so both ways print the same.
+    // A list is kept as written, even a list of one line with commas in it.
+    if let (Yaml::Str(_), [one]) = (&node.value, lines.as_slice()) {
+        let parts: Vec<String> = one
+            .split(',')
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect();
+        if !parts.is_empty() {
+            lines = parts;
+        }
+    }
     if lines.is_empty() && !ctx.has_errors() {
         ctx.report(
             Code::MissingField,
@@ -143,7 +157,10 @@ fn read_practice(ctx: &mut Ctx, node: &Node) -> Option<Practice> {
         && !ods::is_practice_code(code)
     {
         let upper = code.to_uppercase();
-        let help = if ods::is_practice_code(&upper) {
+        let unquoted = crate::reader::in_curly_quotes(code).map(str::to_uppercase);
+        let help = if let Some(inner) = unquoted.filter(|c| ods::is_practice_code(c)) {
+            format!("remove the curly quotes: {inner}")
+        } else if ods::is_practice_code(&upper) {
             format!("write it in capitals: {upper}")
         } else {
             "a GP practice code is one letter and five digits, e.g. B82005".to_string()
@@ -439,7 +456,7 @@ fn register_layout() -> &'static Layout {
 }
 
 fn read_flow(ctx: &mut Ctx, node: &Node, index: usize) -> Option<Flow> {
-    let label = format!("flows[{}]", index + 1);
+    let label = format!("flow {}", index + 1);
     read_flow_with(ctx, node, &label, register_layout(), |_, _, _| {})
 }
 
@@ -462,8 +479,14 @@ pub fn read_flow_with<'n>(
     // The id comes first so that every later message can name the flow by it.
     let id = read_id(ctx, &mut map, label, &mut flow);
     let prefix = id.clone().unwrap_or_else(|| label.to_string());
-    let names_entry =
-        !layout.skip.contains(&Fact::Catalogue) && map.key_span("catalogue").is_some();
+    if let Some(id) = &id {
+        map.name_as(format!("flow `{id}`"));
+    }
+    // `catalogue: none` says the flow is in no catalogue, so it must be written out in full.
+    let names_entry = !layout.skip.contains(&Fact::Catalogue)
+        && map
+            .peek("catalogue")
+            .is_some_and(|n| !matches!(&n.value, Yaml::Str(s) if s.trim() == "none"));
     let mut blocks: Blocks = layout
         .blocks
         .iter()

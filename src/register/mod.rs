@@ -4,6 +4,7 @@ pub(crate) mod choice;
 pub mod facts;
 mod load;
 mod model;
+mod shapes;
 
 pub use choice::Choice;
 pub use facts::{FACTS, Fact, FactDef};
@@ -30,9 +31,33 @@ pub fn schema() -> String {
             property.insert("description".into(), def.about.into());
         }
     }
+    name_and_recipient_unless_catalogued(&mut schema);
     let mut text = serde_json::to_string_pretty(&schema).expect("schema serialises");
     text.push('\n');
     text
+}
+
+/// A flow that names a catalogue entry takes its name and recipient from it, so the schema
+/// asks for them only when `catalogue` is absent or `none`, as `check` does.
+fn name_and_recipient_unless_catalogued(schema: &mut schemars::Schema) {
+    let from_table: Vec<&str> = FACTS
+        .iter()
+        .filter(|d| d.required.is_some() && d.fact != Fact::Id)
+        .map(|d| d.path)
+        .collect();
+    let Some(serde_json::Value::Object(flow)) = schema.pointer_mut("/$defs/Flow") else {
+        return;
+    };
+    if let Some(serde_json::Value::Array(required)) = flow.get_mut("required") {
+        required.retain(|r| !r.as_str().is_some_and(|r| from_table.contains(&r)));
+    }
+    flow.insert(
+        "anyOf".into(),
+        serde_json::json!([
+            {"required": ["catalogue"], "properties": {"catalogue": {"not": {"const": "none"}}}},
+            {"required": from_table},
+        ]),
+    );
 }
 
 /// The JSON pointer to the flow property at a dotted `path`, following `$ref`s into blocks.

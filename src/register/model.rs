@@ -388,8 +388,10 @@ pub struct Practice {
     /// The practice's name as it appears on its letterhead.
     pub name: String,
     /// ODS code: one letter and five digits, e.g. B82005.
+    #[schemars(with = "super::shapes::PracticeCode")]
     pub ods_code: String,
-    /// Postal address, one line per item, postcode last.
+    /// Postal address, one line per item, postcode last (one line with commas is split at them).
+    #[schemars(with = "super::shapes::Address")]
     pub address: Vec<String>,
     /// Email address for replies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -493,6 +495,7 @@ pub struct Icb {
     /// Full name, e.g. "NHS Humber and North Yorkshire Integrated Care Board".
     pub name: String,
     /// ODS code: 3 characters (ICBs of July 2022) or 5 (ICBs created 1 April 2026).
+    #[schemars(with = "super::shapes::IcbCode")]
     pub ods_code: String,
     /// Where the ODS code is written in the register.
     #[serde(skip)]
@@ -501,13 +504,15 @@ pub struct Icb {
     /// The person or role the letter is addressed to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addressee: Option<Addressee>,
-    /// Postal address, one line per item.
+    /// Postal address, one line per item (one line with commas is split at them).
+    #[schemars(with = "super::shapes::Address")]
     pub address: Vec<String>,
     /// Email address the letter is also sent to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Who receives copies (e.g. the ICB Data Protection Officer, the LMC).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(with = "super::shapes::Lines")]
     pub cc: Vec<String>,
 }
 
@@ -516,9 +521,11 @@ pub struct Icb {
 #[schemars(deny_unknown_fields)]
 pub struct Flow {
     /// Short id, unique in the register: lower-case letters, digits and hyphens.
+    #[schemars(with = "super::shapes::FlowId")]
     pub id: String,
     /// The catalogue entry this flow is, when it is a national or listed flow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<super::shapes::FlowId>")]
     pub catalogue: Option<String>,
     /// What the flow is called.
     pub name: String,
@@ -526,6 +533,7 @@ pub struct Flow {
     pub recipient: String,
     /// Processors acting for the recipient.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(with = "super::shapes::Lines")]
     pub processors: Vec<String>,
     /// The platform the data lands on, e.g. "NHS Federated Data Platform".
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -694,6 +702,7 @@ pub struct Agreement {
     pub expires: Option<Date>,
     /// The other party to the agreement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<super::shapes::Party>")]
     pub counterparty: Option<Counterparty>,
 }
 

@@ -14,6 +14,7 @@ use crate::catalogue::Catalogue;
 use crate::diag::{self, Diagnostic};
 use crate::reader::Ctx;
 use crate::register::{self, Register};
+use crate::source::display_path;
 use crate::source::{self, SourceFile};
 use crate::yaml;
 
@@ -68,7 +69,7 @@ pub fn load_path_with(path: &Path, env: &Env) -> Loaded {
     match source::read_source(path) {
         Ok(file) => load_with(file, env),
         Err(d) => Loaded {
-            name: path.display().to_string(),
+            name: display_path(path),
             register: None,
             diags: vec![*d],
         },
