@@ -78,6 +78,7 @@ codes! {
     ProposedButSigned = "proposed-but-signed", Warning, "An agreement marked proposed has a signed date.";
     AbolishedIcb = "abolished-icb", Warning, "An ICB named in the register was abolished on 1 April 2026.";
     FutureDate = "future-date", Warning, "A signing or review date lies in the future.";
+    StaleReview = "stale-review", Warning, "The register was last reviewed more than a year ago.";
     UnknownIcb = "unknown-icb", Warning, "An ICB code has the right shape but is not the code of any ICB gpdata knows.";
     Schedule1Mismatch = "schedule-1-mismatch", Warning, "The DPA 2018 Schedule 1 condition does not go with the Article 9 condition, or one that needs it is missing.";
     VoluntaryWithReference = "voluntary-with-reference", Warning, "A flow marked voluntary cites a statute, direction or contract clause as its obligation.";
@@ -306,27 +307,39 @@ impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
     }
 }
 
-/// Renders diagnostics as a pretty-printed JSON array.
+/// The version of the JSON diagnostics document, raised when a field changes meaning or goes.
+pub const JSON_FORMAT: u32 = 1;
+
+/// Renders diagnostics as one JSON document: `{"format": 1, "diagnostics": [...]}`.
 pub fn render_json(diags: &[Diagnostic]) -> String {
-    let items: Vec<JsonDiagnostic> = diags.iter().map(JsonDiagnostic::from).collect();
-    let mut text = serde_json::to_string_pretty(&items).expect("diagnostics serialise");
-    text.push('\n');
+    let mut json = JsonArray::default();
+    let mut text = json.items(diags);
+    text.push_str(&json.finish());
     text
 }
 
-/// Writes the same JSON array as [`render_json`] a piece at a time, so a bulk run can print
+/// Writes the same document as [`render_json`] a piece at a time, so a bulk run can print
 /// each register's diagnostics as they come instead of holding them all.
 #[derive(Debug, Default)]
 pub struct JsonArray {
+    opened: bool,
     started: bool,
 }
 
 impl JsonArray {
-    /// The text for the next diagnostics in the array (the opening bracket comes with the first).
+    fn opening(&mut self) -> String {
+        if self.opened {
+            return String::new();
+        }
+        self.opened = true;
+        format!("{{\n  \"format\": {JSON_FORMAT},\n  \"diagnostics\": [")
+    }
+
+    /// The text for the next diagnostics (the document's opening comes with the first call).
     pub fn items(&mut self, diags: &[Diagnostic]) -> String {
-        let mut text = String::new();
+        let mut text = self.opening();
         for d in diags {
-            text.push_str(if self.started { ",\n" } else { "[\n" });
+            text.push_str(if self.started { ",\n" } else { "\n" });
             self.started = true;
             let item = serde_json::to_string_pretty(&JsonDiagnostic::from(d))
                 .expect("diagnostics serialise");
@@ -334,16 +347,18 @@ impl JsonArray {
                 if i > 0 {
                     text.push('\n');
                 }
-                text.push_str("  ");
+                text.push_str("    ");
                 text.push_str(line);
             }
         }
         text
     }
 
-    /// The text that closes the array.
-    pub fn finish(self) -> String {
-        if self.started { "\n]\n" } else { "[]\n" }.to_string()
+    /// The text that closes the document.
+    pub fn finish(mut self) -> String {
+        let mut text = self.opening();
+        text.push_str(if self.started { "\n  ]\n}\n" } else { "]\n}\n" });
+        text
     }
 }
 

@@ -4,22 +4,46 @@
 //! descending into symlinked folders (which could loop); symlinked files are read as the files
 //! they point to. A folder whose name ends in `.yaml` is searched like any folder; anything else
 //! with such a name is an input, and the loader reports a pipe, socket or device without opening
-//! it. Results are sorted so every run processes files in the same order.
+//! it. Results are sorted so every run processes files in the same order. `-` is standard
+//! input.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Code, Diagnostic};
-use crate::source::display_path;
-use crate::source::io_reason;
+use crate::source::{self, display_path, io_reason};
+use crate::validate::{self, Env, Loaded};
 
-/// One input: a file to read, or a path that could not be used (with the reason).
+/// One input: a file to read, standard input, or a path that could not be used (with the
+/// reason).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
     /// A file to load.
     File(PathBuf),
+    /// Standard input (`-`).
+    Stdin,
     /// A path that does not exist or cannot be listed.
     Missing(PathBuf, String),
+}
+
+impl Input {
+    /// Loads the register this input holds against `env`; a missing path is a register with
+    /// one error.
+    pub fn load(&self, env: &Env) -> Loaded {
+        let failed = |name: String, d: Diagnostic| Loaded {
+            name,
+            register: None,
+            diags: vec![d],
+        };
+        match self {
+            Input::File(path) => validate::load_path_with(path, env),
+            Input::Stdin => match source::read_stdin() {
+                Ok(file) => validate::load_with(file, env),
+                Err(d) => failed(source::STDIN_NAME.to_string(), *d),
+            },
+            Input::Missing(path, reason) => failed(display_path(path), missing(path, reason)),
+        }
+    }
 }
 
 /// The `unreadable-file` error for a path that could not be used.
@@ -33,18 +57,29 @@ pub fn missing(path: &Path, reason: &str) -> Diagnostic {
     .with_help("check the path; folders are searched for *.yaml and *.yml files")
 }
 
-/// True for file names that look like YAML.
+/// True for file names that look like YAML, in any case (`.yaml`, `.YML`: Windows and some
+/// scanners write capitals).
 pub fn is_yaml(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("yaml" | "yml")
-    )
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
 }
 
 /// Expands the given paths into inputs, in a stable order; folders contribute their YAML files.
-pub fn expand(paths: &[PathBuf]) -> Vec<Input> {
+/// An error when nothing is found, or standard input is named twice.
+pub fn expand(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
     let mut out = Vec::new();
     for path in paths {
+        if path.as_os_str() == "-" {
+            if out.contains(&Input::Stdin) {
+                return Err(
+                    "`-` (standard input) is named twice; a register can be read from it once"
+                        .into(),
+                );
+            }
+            out.push(Input::Stdin);
+            continue;
+        }
         match fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
                 let mut found = Vec::new();
@@ -56,7 +91,10 @@ pub fn expand(paths: &[PathBuf]) -> Vec<Input> {
             Err(e) => out.push(Input::Missing(path.clone(), io_reason(&e))),
         }
     }
-    out
+    if out.is_empty() {
+        return Err("no registers found (looked for .yaml and .yml files)".into());
+    }
+    Ok(out)
 }
 
 fn walk(dir: &Path, found: &mut Vec<PathBuf>, problems: &mut Vec<Input>) {

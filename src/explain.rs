@@ -114,3 +114,69 @@ pub fn explain(
     }
     out
 }
+
+/// How a flow was matched to its catalogue entry, for JSON.
+#[derive(serde::Serialize)]
+struct CatalogueMatch<'a> {
+    entry: &'a str,
+    matched_by: &'static str,
+}
+
+/// One flow's explanation, for JSON: its audit row (facts and decision), where it is, what the
+/// catalogue supplied, and why gpdata would not advise stopping it if it would not.
+#[derive(serde::Serialize)]
+struct Explained<'a> {
+    #[serde(flatten)]
+    row: crate::audit::FlowRow,
+    line: u32,
+    catalogue: Option<CatalogueMatch<'a>>,
+    inherited: Vec<&'static str>,
+    known_voluntary: bool,
+    not_voluntary_because: Option<String>,
+}
+
+/// The explanations of `decided` flows as one JSON document (`format` 1, documented in the
+/// README), for programs.
+pub fn json(
+    file: &str,
+    decided: &[(&Flow, Decision)],
+    policy: &Policy,
+    catalogue: &Catalogue,
+    today: jiff::civil::Date,
+) -> String {
+    use crate::register::MatchedBy;
+    let flows: Vec<Explained> = decided
+        .iter()
+        .map(|(flow, decision)| Explained {
+            row: crate::audit::FlowRow::new(flow, decision.clone()),
+            line: flow.span_of(crate::register::Fact::Id).line,
+            catalogue: flow.derived.entry.as_ref().map(|r| CatalogueMatch {
+                entry: &r.entry,
+                matched_by: match r.by {
+                    MatchedBy::Reference => "reference",
+                    MatchedBy::Mechanism => "mechanism",
+                    MatchedBy::Name => "name",
+                },
+            }),
+            inherited: flow
+                .derived
+                .inherited
+                .iter()
+                .map(|f| f.def().path)
+                .collect(),
+            known_voluntary: flow.known_voluntary(),
+            not_voluntary_because: (!flow.known_voluntary())
+                .then(|| crate::validate::why_not_voluntary(flow, catalogue)),
+        })
+        .collect();
+    let document = serde_json::json!({
+        "format": 1,
+        "file": file,
+        "date": today.to_string(),
+        "policy": {"id": policy.id, "version": policy.version},
+        "flows": flows,
+    });
+    let mut text = serde_json::to_string_pretty(&document).expect("explanations serialise");
+    text.push('\n');
+    text
+}

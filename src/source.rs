@@ -202,10 +202,33 @@ pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
             "name a .yaml file, or pass the folder to a command that scans folders",
         ));
     }
-    // Read one byte past the cap so an over-size file (or a growing pipe) is caught without
-    // reading it all.
-    let mut bytes = Vec::with_capacity(meta.len().min(MAX_FILE_BYTES) as usize + 1);
-    file.take(MAX_FILE_BYTES + 1)
+    let bytes = read_capped(file, &name, meta.len())?;
+    decode(&name, bytes)
+}
+
+/// The name standard input goes by in messages.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// Reads a register from standard input (`-` on the command line), with the same size limit
+/// and encoding checks as a file.
+pub fn read_stdin() -> Result<Arc<SourceFile>, Box<Diagnostic>> {
+    let bytes = read_capped(std::io::stdin().lock(), STDIN_NAME, 64 * 1024)?;
+    decode(STDIN_NAME, bytes)
+}
+
+/// Reads all of `reader`, refusing more than `MAX_FILE_BYTES`. One byte past the cap is read,
+/// so an over-size file (or an endless pipe) is caught without reading it all.
+fn read_capped(reader: impl Read, name: &str, expected: u64) -> Result<Vec<u8>, Box<Diagnostic>> {
+    let fail = |code: Code, message: String, help: &str| {
+        Box::new(
+            Diagnostic::error(code, message)
+                .with_file_name(name)
+                .with_help(help),
+        )
+    };
+    let mut bytes = Vec::with_capacity(expected.min(MAX_FILE_BYTES) as usize + 1);
+    reader
+        .take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| {
             fail(
@@ -224,7 +247,7 @@ pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
             "a register is normally well under 1 MB; check this is the right file",
         ));
     }
-    decode(&name, bytes)
+    Ok(bytes)
 }
 
 /// Turns raw bytes into a source file, refusing encodings other than UTF-8 with a clear reason.

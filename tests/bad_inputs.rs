@@ -134,9 +134,15 @@ fn assert_case(case: &Case) -> Result<(), String> {
     if out.status.code() != Some(1) {
         return Err(format!("check exit {:?}, not 1", out.status.code()));
     }
-    let diags: serde_json::Value = serde_json::from_slice(&out.stdout)
+    let document: serde_json::Value = serde_json::from_slice(&out.stdout)
         .map_err(|e| format!("check --format json is not JSON: {e}"))?;
-    let errors: Vec<&serde_json::Value> = diags
+    if document["format"] != 1 {
+        return Err(format!(
+            "check --format json has format {}",
+            document["format"]
+        ));
+    }
+    let errors: Vec<&serde_json::Value> = document["diagnostics"]
         .as_array()
         .unwrap()
         .iter()

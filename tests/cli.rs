@@ -59,7 +59,7 @@ fn check_human_output_has_a_snippet_and_summary() {
 }
 
 #[test]
-fn check_json_is_an_array_of_diagnostics() {
+fn check_json_is_a_versioned_list_of_diagnostics() {
     let out = gpdata()
         .args([
             "check",
@@ -70,8 +70,9 @@ fn check_json_is_an_array_of_diagnostics() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let items: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let first = &items[0];
+    let document: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(document["format"], 1);
+    let first = &document["diagnostics"][0];
     for key in [
         "file", "line", "column", "severity", "code", "message", "help",
     ] {

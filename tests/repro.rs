@@ -28,7 +28,7 @@ fn has_escape(bytes: &[u8]) -> bool {
 #[test]
 fn line_breaks_in_register_text_change_nothing_in_the_letter() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("nl.txt");
+    let out = tmp.path().join("nl.md");
     let o = run(&[
         "letter",
         "--format",

@@ -14,8 +14,7 @@ use crate::diag::Diagnostic;
 use crate::discover::Input;
 use crate::policy::{self, Decision, Outcome, Policy};
 use crate::register::{FACTS, Flow, Register};
-use crate::source::display_path;
-use crate::validate::{self, Env};
+use crate::validate::Env;
 use crate::workers::Workers;
 
 /// One flow's row in an audit: the facts people scan for, and the decision.
@@ -56,7 +55,8 @@ pub fn fact_columns() -> impl Iterator<Item = &'static str> {
 }
 
 impl FlowRow {
-    fn new(flow: &Flow, decision: Decision) -> Self {
+    /// The row for `flow` and its decision.
+    pub fn new(flow: &Flow, decision: Decision) -> Self {
         let facts = FACTS
             .iter()
             .filter_map(|d| d.column.map(|c| (c, flow.get(d.fact).display())))
@@ -167,25 +167,19 @@ pub fn run(
 ) {
     workers.each(
         inputs,
-        |input| match input {
-            Input::File(path) => {
-                let loaded = validate::load_path_with(path, env);
-                match loaded.register {
-                    Some(register) => {
-                        let mut audit = audit_register(&loaded.name, &register, policy, env.today);
-                        audit.warnings = loaded.diags;
-                        Item::Audited(Box::new(audit))
-                    }
-                    None => Item::Skipped {
-                        file: loaded.name,
-                        diags: loaded.diags,
-                    },
+        |input| {
+            let loaded = input.load(env);
+            match loaded.register {
+                Some(register) => {
+                    let mut audit = audit_register(&loaded.name, &register, policy, env.today);
+                    audit.warnings = loaded.diags;
+                    Item::Audited(Box::new(audit))
                 }
+                None => Item::Skipped {
+                    file: loaded.name,
+                    diags: loaded.diags,
+                },
             }
-            Input::Missing(path, reason) => Item::Skipped {
-                file: display_path(path),
-                diags: vec![crate::discover::missing(path, reason)],
-            },
         },
         sink,
     );

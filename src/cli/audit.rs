@@ -6,7 +6,8 @@ use crate::discover;
 use crate::suggest::plural;
 use std::io::Write;
 
-use super::{AuditArgs, AuditFormat, AuditView, Exit, eprint, error, load_policy, print};
+use super::args::{AuditArgs, AuditFormat, AuditView};
+use super::{Exit, eprint, error, load_policy, note, print};
 
 pub(super) fn run(args: &AuditArgs) -> Exit {
     let Some(policy) = load_policy(&args.policy) else {
@@ -20,13 +21,15 @@ pub(super) fn run(args: &AuditArgs) -> Exit {
         catalogue,
     };
     let date = env.today.to_string();
-    let inputs = discover::expand(&args.paths);
-    if inputs.is_empty() {
-        error("no registers found (looked for *.yaml and *.yml files)");
-        return Exit::Usage;
-    }
+    let inputs = match discover::expand(&args.paths) {
+        Ok(inputs) => inputs,
+        Err(message) => {
+            error(&message);
+            return Exit::CannotRun;
+        }
+    };
     let Some(workers) = args.jobs.workers(inputs.len()) else {
-        return Exit::Usage;
+        return Exit::CannotRun;
     };
     let several = inputs.len() > 1;
     let view = args
@@ -124,7 +127,7 @@ pub(super) fn run(args: &AuditArgs) -> Exit {
                 totals.skipped.len() + totals.audited
             );
         }
-        if !unused.is_empty() {
+        if !unused.is_empty() && !super::quiet() {
             let _ = writeln!(
                 err,
                 "warning[unused-rule]: no flow matched {}",
@@ -133,7 +136,7 @@ pub(super) fn run(args: &AuditArgs) -> Exit {
         }
     }
     if warned > 0 {
-        eprint(&format!(
+        note(&format!(
             "note: {} warnings; run `gpdata check` to see them\n",
             plural(warned, "register has", "registers have")
         ));

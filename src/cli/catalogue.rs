@@ -9,7 +9,8 @@ use crate::catalogue::{Catalogue, Entry, Source};
 use crate::dates;
 use crate::register::Choice;
 
-use super::{CatalogueCommand, CatalogueFormat, Exit, error, print};
+use super::args::{CatalogueCommand, CatalogueFormat};
+use super::{Exit, error, print};
 
 pub(super) fn run(command: &CatalogueCommand) -> Exit {
     match command {
@@ -37,7 +38,7 @@ pub(super) fn run(command: &CatalogueCommand) -> Exit {
                     None => "; `gpdata catalogue list` shows them".to_string(),
                 };
                 error(&format!("there is no catalogue entry `{id}`{hint}"));
-                return Exit::Usage;
+                return Exit::CannotRun;
             };
             match format {
                 CatalogueFormat::Table => print(&show(entry)),

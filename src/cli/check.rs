@@ -1,10 +1,11 @@
 //! `gpdata check`: validate registers and report every diagnostic.
 
-use crate::diag::{self, DiagFormat, Diagnostic, Severity};
+use crate::diag::{self, DiagFormat};
 use crate::discover::{self, Input};
 use crate::suggest::plural;
 
-use super::{CheckArgs, Exit, print, stdout_is_terminal};
+use super::args::CheckArgs;
+use super::{Exit, human_diagnostics, print, quiet, shown};
 
 pub(super) fn run(args: &CheckArgs) -> Exit {
     let Some(catalogue) = args.catalogue.load() else {
@@ -14,21 +15,19 @@ pub(super) fn run(args: &CheckArgs) -> Exit {
         today: args.date.today(),
         catalogue,
     };
-    let inputs = discover::expand(&args.paths);
-    if inputs.is_empty() {
-        super::error("no registers found (looked for *.yaml and *.yml files)");
-        return Exit::Usage;
-    }
-    let Some(workers) = args.jobs.workers(inputs.len()) else {
-        return Exit::Usage;
+    let inputs = match discover::expand(&args.paths) {
+        Ok(inputs) => inputs,
+        Err(message) => {
+            super::error(&message);
+            return Exit::CannotRun;
+        }
     };
-    let color = args.color.enabled(stdout_is_terminal());
+    let Some(workers) = args.jobs.workers(inputs.len()) else {
+        return Exit::CannotRun;
+    };
     let (mut with_errors, mut with_warnings) = (0, 0);
     let mut json = diag::JsonArray::default();
-    let load = |input: &Input| match input {
-        Input::File(path) => crate::validate::load_path_with(path, &env).diags,
-        Input::Missing(path, reason) => vec![discover::missing(path, reason)],
-    };
+    let load = |input: &Input| input.load(&env).diags;
     // Printed as each batch is done, in input order: a long bulk run shows progress and holds
     // one batch of diagnostics at most, in every format.
     workers.each(&inputs, load, |diags| {
@@ -38,20 +37,16 @@ pub(super) fn run(args: &CheckArgs) -> Exit {
         } else if !diags.is_empty() {
             with_warnings += 1;
         }
-        let shown: Vec<Diagnostic> = diags
-            .into_iter()
-            .filter(|d| !args.quiet || d.severity == Severity::Error)
-            .collect();
         print(&match args.format {
-            DiagFormat::Human => diag::render_human(&shown, color),
-            DiagFormat::Short => diag::render_short(&shown),
-            DiagFormat::Json => json.items(&shown),
+            DiagFormat::Human => human_diagnostics(&diags),
+            DiagFormat::Short => diag::render_short(&shown(&diags)),
+            DiagFormat::Json => json.items(&shown(&diags)),
         });
     });
-    if args.format == DiagFormat::Json {
-        print(&json.finish());
-    } else if args.format == DiagFormat::Human {
-        print(&summary(inputs.len(), with_errors, with_warnings));
+    match args.format {
+        DiagFormat::Json => print(&json.finish()),
+        DiagFormat::Human if !quiet() => print(&summary(inputs.len(), with_errors, with_warnings)),
+        DiagFormat::Human | DiagFormat::Short => {}
     }
     if with_errors > 0 {
         Exit::InputErrors

@@ -1,12 +1,13 @@
 //! `gpdata explain`: why each flow got its decision.
 
-use crate::diag;
+use crate::discover::Input;
 use crate::explain;
 use crate::policy;
 use crate::register;
 use crate::suggest;
 
-use super::{Exit, ExplainArgs, eprint, error, load_policy, print, stderr_is_terminal};
+use super::args::{ExplainArgs, ExplainFormat};
+use super::{Exit, eprint_diagnostics, error, load_policy, print};
 
 pub(super) fn run(args: &ExplainArgs) -> Exit {
     let Some(policy) = load_policy(&args.policy) else {
@@ -20,9 +21,14 @@ pub(super) fn run(args: &ExplainArgs) -> Exit {
         catalogue,
     };
     let today = env.today;
-    let loaded = crate::validate::load_path_with(&args.file, &env);
+    let input = if args.file.as_os_str() == "-" {
+        Input::Stdin
+    } else {
+        Input::File(args.file.clone())
+    };
+    let loaded = input.load(&env);
     let Some(register) = loaded.register else {
-        eprint(&diag::render_human(&loaded.diags, stderr_is_terminal()));
+        eprint_diagnostics(&loaded.diags);
         error(&format!(
             "`{}` has errors; fix them (see `gpdata check`) before asking for explanations",
             loaded.name
@@ -39,25 +45,39 @@ pub(super) fn run(args: &ExplainArgs) -> Exit {
                     None => format!("; its flows are {}", suggest::and_list(&ids)),
                 };
                 error(&format!("`{}` has no flow `{id}`{hint}", loaded.name));
-                return Exit::Usage;
+                return Exit::CannotRun;
             }
         },
         None => register.flows.iter().collect(),
     };
-    let mut out = String::new();
-    for (i, flow) in flows.iter().enumerate() {
-        if i > 0 {
-            out.push_str("\n----\n\n");
+    let decided: Vec<(&register::Flow, policy::Decision)> = flows
+        .into_iter()
+        .map(|flow| (flow, policy::decide(&policy, flow, today)))
+        .collect();
+    match args.format {
+        ExplainFormat::Text => {
+            let mut out = String::new();
+            for (i, (flow, decision)) in decided.iter().enumerate() {
+                if i > 0 {
+                    out.push_str("\n----\n\n");
+                }
+                out.push_str(&explain::explain(
+                    &loaded.name,
+                    flow,
+                    decision,
+                    &policy,
+                    env.catalogue,
+                ));
+            }
+            print(&out);
         }
-        let decision = policy::decide(&policy, flow, today);
-        out.push_str(&explain::explain(
+        ExplainFormat::Json => print(&explain::json(
             &loaded.name,
-            flow,
-            &decision,
+            &decided,
             &policy,
             env.catalogue,
-        ));
+            today,
+        )),
     }
-    print(&out);
     Exit::Ok
 }

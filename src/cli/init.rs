@@ -12,7 +12,8 @@ use crate::ods;
 use crate::output::{folder_of, write_atomic};
 use crate::validate::PLACEHOLDER;
 
-use super::{Exit, InitArgs, error, print};
+use super::args::InitArgs;
+use super::{Exit, error, note};
 use crate::source::display_path;
 
 /// The schema's file name, written beside the register.
@@ -29,7 +30,7 @@ pub(super) fn run(args: &InitArgs) -> Exit {
             "`{}` is not a GP practice ODS code; it is one letter and five digits, e.g. --practice B82005",
             args.practice
         ));
-        return Exit::Usage;
+        return Exit::CannotRun;
     }
     let code = args.icb.trim().to_uppercase();
     let Some(icb) = catalogue.icbs.get(&code) else {
@@ -37,7 +38,7 @@ pub(super) fn run(args: &InitArgs) -> Exit {
             "`{}` is not the code of an ICB gpdata knows; `gpdata catalogue icbs` lists them",
             args.icb
         ));
-        return Exit::Usage;
+        return Exit::CannotRun;
     };
     if icb.abolished_by(today) {
         error(&format!(
@@ -45,14 +46,14 @@ pub(super) fn run(args: &InitArgs) -> Exit {
             icb.name,
             catalogue.icbs.successors_in_words(icb)
         ));
-        return Exit::Usage;
+        return Exit::CannotRun;
     }
     if args.file.exists() {
         error(&format!(
             "`{}` already exists; choose another name",
             display_path(&args.file)
         ));
-        return Exit::Usage;
+        return Exit::CannotRun;
     }
     let text = starter(catalogue, &practice, &icb.name, &code, today);
     if let Err(e) = write_atomic(&args.file, text.as_bytes()) {
@@ -61,11 +62,11 @@ pub(super) fn run(args: &InitArgs) -> Exit {
             display_path(&args.file),
             crate::source::io_reason(&e)
         ));
-        return Exit::Usage;
+        return Exit::CannotRun;
     }
     let schema = folder_of(&args.file).join(SCHEMA_FILE);
     match write_schema(&schema) {
-        Ok(true) => print(&format!("wrote {}\n", display_path(&schema))),
+        Ok(true) => note(&format!("wrote {}\n", display_path(&schema))),
         Ok(false) => {}
         Err(e) => {
             error(&format!(
@@ -73,10 +74,10 @@ pub(super) fn run(args: &InitArgs) -> Exit {
                 display_path(&schema),
                 crate::source::io_reason(&e)
             ));
-            return Exit::Usage;
+            return Exit::CannotRun;
         }
     }
-    print(&format!(
+    note(&format!(
         "wrote {}; replace each `{PLACEHOLDER}` line, confirm the flows, add your local ones, then run `gpdata check {}`\n",
         display_path(&args.file),
         display_path(&args.file)

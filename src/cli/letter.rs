@@ -1,8 +1,15 @@
 //! `gpdata letter`: one letter per register, written atomically, in parallel for folders.
+//!
+//! Where letters go is settled before any register is read ([`Target::choose`]), so a command
+//! line that cannot work (`-o x.pdf` for a folder of registers, `-o z.md --format pdf`) is
+//! refused before anything is written.
 
 use std::collections::HashSet;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+
+use jiff::ToSpan;
 
 use crate::diag::{self, Code, Diagnostic};
 use crate::discover::{self, Input};
@@ -10,15 +17,197 @@ use crate::letter::{LetterOptions, Renderer, templates, text};
 use crate::output::{folder_of, write_atomic};
 use crate::pdf::{self, PdfOptions};
 use crate::policy::{self, Policy};
+use crate::source::display_path;
 use crate::suggest::plural;
 
-use super::{Exit, LetterArgs, LetterFormat, eprint, error, load_policy, stderr_is_terminal};
-use crate::source::display_path;
+use super::args::{LetterArgs, LetterFormat};
+use super::{
+    Exit, eprint, eprint_diagnostics, error, load_policy, note, quiet, stderr_is_terminal,
+};
+
+/// Where the letters of a run go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Target {
+    /// Standard output (`-o -`): one letter.
+    Stdout,
+    /// One named file (`-o B82005.pdf`): one letter.
+    File(PathBuf),
+    /// A folder, each letter named from its practice's ODS code.
+    Folder(PathBuf),
+}
+
+/// Endings of documents gpdata does not write; `-o letter.docx` is a mistake, not a folder.
+const FOREIGN_DOCUMENTS: &[&str] = &["doc", "docx", "odt", "rtf", "htm", "html", "xps"];
+
+impl Target {
+    /// The target and format for `output` and `format` as given, for `inputs` registers; an
+    /// explanation when they cannot work together.
+    fn choose(
+        output: Option<&Path>,
+        format: Option<LetterFormat>,
+        inputs: usize,
+    ) -> Result<(Target, LetterFormat), String> {
+        let Some(output) = output else {
+            return Ok((
+                Target::Folder(PathBuf::from(".")),
+                format.unwrap_or(LetterFormat::Pdf),
+            ));
+        };
+        let shown = display_path(output);
+        if output.as_os_str() == "-" {
+            if inputs != 1 {
+                return Err(format!(
+                    "`-o -` writes one letter to standard output, but this run has {}; name a folder with -o instead",
+                    plural(inputs, "register", "registers")
+                ));
+            }
+            let format = format.unwrap_or(LetterFormat::Pdf);
+            if format == LetterFormat::Pdf && std::io::stdout().is_terminal() {
+                return Err("a PDF written to the terminal would show as gibberish; send it to a file (`-o - > letter.pdf`) or use --format txt".into());
+            }
+            return Ok((Target::Stdout, format));
+        }
+        let ext = output
+            .extension()
+            .and_then(|e| e.to_str())
+            .filter(|_| !output.is_dir());
+        if let Some(ext) = ext
+            && FOREIGN_DOCUMENTS
+                .iter()
+                .any(|d| ext.eq_ignore_ascii_case(d))
+        {
+            return Err(format!(
+                "gpdata cannot write a .{ext} file; name the letter .pdf, .md or .txt (`-o {}`), or give a folder",
+                display_path(&output.with_extension("pdf"))
+            ));
+        }
+        match ext.and_then(LetterFormat::of_extension) {
+            Some(named) => {
+                if inputs != 1 {
+                    return Err(format!(
+                        "`-o {shown}` names one file, but this run has {} and so that many letters; name a folder instead (e.g. `-o letters`)",
+                        plural(inputs, "register", "registers")
+                    ));
+                }
+                if let Some(asked) = format
+                    && asked != named
+                {
+                    return Err(format!(
+                        "`{shown}` ends in .{}, but --format is {}; name the file .{} or leave --format out",
+                        named.extension(),
+                        asked.extension(),
+                        asked.extension()
+                    ));
+                }
+                Ok((Target::File(output.to_path_buf()), named))
+            }
+            None => Ok((
+                Target::Folder(output.to_path_buf()),
+                format.unwrap_or(LetterFormat::Pdf),
+            )),
+        }
+    }
+
+    /// The folder letters are written in (and temporary files made in), if any.
+    fn folder(&self) -> Option<&Path> {
+        match self {
+            Target::Stdout => None,
+            Target::File(file) => Some(folder_of(file)),
+            Target::Folder(dir) => Some(dir),
+        }
+    }
+}
 
 /// What happened to one register.
 enum Outcome {
+    /// Written to this file.
     Written(PathBuf),
+    /// Written to standard output.
+    Printed,
+    /// Not written, for these reasons.
     Skipped(Vec<Diagnostic>),
+}
+
+/// The run's counts, and the summary and exit code they give.
+#[derive(Debug, Default)]
+struct Tally {
+    written: usize,
+    invalid: usize,
+    unwritable: usize,
+}
+
+impl Tally {
+    fn add(&mut self, outcome: &Outcome) {
+        match outcome {
+            Outcome::Written(_) | Outcome::Printed => self.written += 1,
+            Outcome::Skipped(diags) if diags.iter().any(|d| d.code == Code::CannotWrite) => {
+                self.unwritable += 1;
+            }
+            Outcome::Skipped(_) => self.invalid += 1,
+        }
+    }
+
+    fn summary(&self, target: &Target) -> String {
+        let mut summary = format!("{} written", plural(self.written, "letter", "letters"));
+        if let Target::Folder(dir) = target {
+            summary.push_str(&format!(" to {}", display_path(dir)));
+        }
+        if self.invalid > 0 {
+            summary.push_str(&format!(
+                "; {} skipped for errors (run `gpdata check` on {})",
+                plural(self.invalid, "register", "registers"),
+                if self.invalid == 1 { "it" } else { "them" }
+            ));
+        }
+        if self.unwritable > 0 {
+            summary.push_str(&format!(
+                "; {} could not be written (run the command again once the folder is fixed)",
+                plural(self.unwritable, "letter", "letters")
+            ));
+        }
+        summary.push('\n');
+        summary
+    }
+
+    fn exit(&self) -> Exit {
+        if self.unwritable > 0 {
+            // The registers were fine; the system failed, which is what exit code 2 reports.
+            Exit::CannotRun
+        } else if self.invalid > 0 {
+            Exit::InputErrors
+        } else {
+            Exit::Ok
+        }
+    }
+}
+
+/// The options a run's letters share, checked; an explanation when they do not make sense.
+fn letter_options(args: &LetterArgs, today: jiff::civil::Date) -> Result<LetterOptions, String> {
+    if let Some(previous) = args.previous_date
+        && previous > today
+    {
+        return Err(format!(
+            "the first letter's date (--previous-date {previous}) is after this letter's date ({today}); a follow-up comes after the letter it follows"
+        ));
+    }
+    if today
+        .checked_add(i32::from(args.reply_days).days())
+        .is_err()
+    {
+        return Err(format!(
+            "a reply {} days after {today} falls past the last date gpdata can write (9999-12-31)",
+            args.reply_days
+        ));
+    }
+    Ok(LetterOptions {
+        kind: args.kind,
+        date: today,
+        reply_days: args.reply_days,
+        reference: args.reference.clone(),
+        previous_date: args.previous_date,
+        previous_reference: args.previous_ref.clone(),
+        omit_supplier_names: args.omit_supplier_names,
+    })
 }
 
 pub(super) fn run(args: &LetterArgs) -> Exit {
@@ -28,14 +217,14 @@ pub(super) fn run(args: &LetterArgs) -> Exit {
     let sources = match templates::resolve(args.templates.as_deref()) {
         Ok(s) => s,
         Err(d) => {
-            eprint(&diag::render_human(&[*d], stderr_is_terminal()));
+            eprint_diagnostics(&[*d]);
             return Exit::InputErrors;
         }
     };
     let renderer = match Renderer::new(sources) {
         Ok(r) => r,
         Err(d) => {
-            eprint(&diag::render_human(&[*d], stderr_is_terminal()));
+            eprint_diagnostics(&[*d]);
             error("the templates have errors; no letters were written");
             return Exit::InputErrors;
         }
@@ -47,95 +236,90 @@ pub(super) fn run(args: &LetterArgs) -> Exit {
         today: args.date.today(),
         catalogue,
     };
-    let today = env.today;
-    let inputs = discover::expand(&args.paths);
-    if inputs.is_empty() {
-        error("no registers found (looked for *.yaml and *.yml files)");
-        return Exit::Usage;
-    }
-    let ext = args.format.extension();
-    // One register may go to a named file; otherwise -o is a folder (created if needed).
-    let single_file = match &args.output {
-        Some(p) if inputs.len() == 1 && !p.is_dir() && p.extension().is_some() => Some(p.clone()),
-        _ => None,
+    let options = match letter_options(args, env.today) {
+        Ok(o) => o,
+        Err(message) => {
+            error(&message);
+            return Exit::CannotRun;
+        }
     };
-    let folder = match (&single_file, &args.output) {
-        (Some(_), _) => None,
-        (None, Some(dir)) => Some(dir.clone()),
-        (None, None) => Some(PathBuf::from(".")),
+    let inputs = match discover::expand(&args.paths) {
+        Ok(inputs) => inputs,
+        Err(message) => {
+            error(&message);
+            return Exit::CannotRun;
+        }
     };
-    if let Some(dir) = &folder
+    let (target, format) = match Target::choose(args.output.as_deref(), args.format, inputs.len()) {
+        Ok(chosen) => chosen,
+        Err(message) => {
+            error(&message);
+            return Exit::CannotRun;
+        }
+    };
+    if let Target::Folder(dir) = &target
         && let Err(e) = std::fs::create_dir_all(dir)
     {
+        let reason = match std::fs::symlink_metadata(dir) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                "it is a link to a folder that does not exist".to_string()
+            }
+            Ok(meta) if !meta.is_dir() => "a file of that name is in the way".to_string(),
+            _ => crate::source::io_reason(&e),
+        };
         error(&format!(
-            "cannot create the output folder `{}`: {}",
-            display_path(dir),
-            crate::source::io_reason(&e)
+            "cannot create the output folder `{}`: {reason}",
+            display_path(dir)
         ));
-        return Exit::Usage;
+        return Exit::CannotRun;
     }
-    // The folder the letters go into, where the temporary files are made too.
-    let lock_dir = folder
-        .as_deref()
-        .or_else(|| single_file.as_deref().map(folder_of))
-        .unwrap_or(Path::new("."));
-    let _lock = match crate::output::lock_folder(lock_dir) {
-        Ok(lock) => {
+    let _lock = match target.folder().map(crate::output::lock_folder) {
+        None => None,
+        Some(Ok(lock)) => {
             if let Some(lock) = &lock
                 && lock.swept > 0
             {
-                eprint(&format!(
+                note(&format!(
                     "note: removed {} left in `{}` by an interrupted run\n",
                     plural(
                         lock.swept,
                         "unfinished temporary file",
                         "unfinished temporary files"
                     ),
-                    display_path(lock_dir)
+                    display_path(target.folder().unwrap_or(Path::new(".")))
                 ));
             }
             lock
         }
-        Err(e) => {
+        Some(Err(e)) => {
             error(&e.to_string());
-            return Exit::Usage;
+            return Exit::CannotRun;
         }
-    };
-    let options = LetterOptions {
-        kind: args.kind,
-        date: today,
-        reply_days: args.reply_days,
-        reference: args.reference.clone(),
-        previous_date: args.previous_date,
-        previous_reference: args.previous_ref.clone(),
-        omit_supplier_names: args.omit_supplier_names,
-    };
-    let pdf_options = PdfOptions {
-        tagged: !args.untagged,
-        pdfa: args.pdfa,
     };
     let job = Job {
         renderer: &renderer,
         policy: &policy,
         options: &options,
-        format: args.format,
-        pdf: pdf_options,
-        single_file: single_file.as_deref(),
-        folder: folder.as_deref(),
-        ext,
+        format,
+        pdf: PdfOptions {
+            tagged: !args.untagged,
+            pdfa: args.pdfa,
+        },
+        target: &target,
         env,
         claimed: Mutex::new(HashSet::new()),
     };
-    let progress = (inputs.len() > 1 && !args.no_progress && stderr_is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::new(inputs.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} letters {msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    });
+    let progress = (inputs.len() > 1 && !args.no_progress && !quiet() && stderr_is_terminal())
+        .then(|| {
+            let bar = indicatif::ProgressBar::new(inputs.len() as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} letters {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
     let Some(workers) = args.jobs.workers(inputs.len()) else {
-        return Exit::Usage;
+        return Exit::CannotRun;
     };
     let one = |input: &Input| {
         let r = job.one(input);
@@ -144,59 +328,32 @@ pub(super) fn run(args: &LetterArgs) -> Exit {
         }
         r
     };
-    let (mut written, mut skipped, mut unwritable) = (0usize, 0usize, 0usize);
-    workers.each(&inputs, one, |r| match r {
-        Outcome::Written(path) => {
-            written += 1;
-            if inputs.len() == 1 {
-                eprint(&format!("wrote {}\n", display_path(&path)));
+    let mut tally = Tally::default();
+    workers.each(&inputs, one, |outcome| {
+        tally.add(&outcome);
+        match outcome {
+            Outcome::Written(path) if inputs.len() == 1 => {
+                note(&format!("wrote {}\n", display_path(&path)));
             }
-        }
-        Outcome::Skipped(diags) => {
-            skipped += 1;
-            if diags.iter().any(|d| d.code == Code::CannotWrite) {
-                unwritable += 1;
-            }
-            let shown: Vec<Diagnostic> = diags.into_iter().filter(Diagnostic::is_error).collect();
-            let text = diag::render_short(&shown);
-            match &progress {
-                Some(bar) => bar.suspend(|| eprint(&text)),
-                None => eprint(&text),
+            Outcome::Written(_) | Outcome::Printed => {}
+            Outcome::Skipped(diags) => {
+                let shown: Vec<Diagnostic> =
+                    diags.into_iter().filter(Diagnostic::is_error).collect();
+                let text = diag::render_short(&shown);
+                match &progress {
+                    Some(bar) => bar.suspend(|| eprint(&text)),
+                    None => eprint(&text),
+                }
             }
         }
     });
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    if inputs.len() > 1 || skipped > 0 {
-        let mut summary = format!("{} written", plural(written, "letter", "letters"));
-        if let Some(dir) = &folder {
-            summary.push_str(&format!(" to {}", display_path(dir)));
-        }
-        let invalid = skipped - unwritable;
-        if invalid > 0 {
-            summary.push_str(&format!(
-                "; {} skipped for errors (run `gpdata check` on {})",
-                plural(invalid, "register", "registers"),
-                if invalid == 1 { "it" } else { "them" }
-            ));
-        }
-        if unwritable > 0 {
-            summary.push_str(&format!(
-                "; {} could not be written (run the command again once the folder is fixed)",
-                plural(unwritable, "letter", "letters")
-            ));
-        }
-        eprint(&format!("{summary}\n"));
+    if inputs.len() > 1 || tally.invalid + tally.unwritable > 0 {
+        note(&tally.summary(&target));
     }
-    if unwritable > 0 {
-        // The registers were fine; the system failed, which is what exit code 2 reports.
-        Exit::Usage
-    } else if skipped > 0 {
-        Exit::InputErrors
-    } else {
-        Exit::Ok
-    }
+    tally.exit()
 }
 
 struct Job<'a> {
@@ -205,25 +362,32 @@ struct Job<'a> {
     options: &'a LetterOptions,
     format: LetterFormat,
     pdf: PdfOptions,
-    single_file: Option<&'a Path>,
-    folder: Option<&'a Path>,
-    ext: &'static str,
+    target: &'a Target,
     env: crate::validate::Env<'a>,
     claimed: Mutex<HashSet<String>>,
 }
 
 impl Job<'_> {
     fn one(&self, input: &Input) -> Outcome {
-        let path = match input {
-            Input::File(p) => p,
-            Input::Missing(p, reason) => {
-                return Outcome::Skipped(vec![discover::missing(p, reason)]);
-            }
-        };
-        let loaded = crate::validate::load_path_with(path, &self.env);
+        let loaded = input.load(&self.env);
         let Some(register) = loaded.register else {
             return Outcome::Skipped(loaded.diags);
         };
+        // `init`'s placeholder would be printed as written: a letter is not written with it.
+        let placeholders: Vec<Diagnostic> = loaded
+            .diags
+            .iter()
+            .filter(|d| d.code == Code::PlaceholderText)
+            .cloned()
+            .map(|mut d| {
+                d.severity = diag::Severity::Error;
+                d.message = format!("{}; no letter was written, as it would print it", d.message);
+                d
+            })
+            .collect();
+        if !placeholders.is_empty() {
+            return Outcome::Skipped(placeholders);
+        }
         let fail = |code: Code, message: String, help: &str| {
             Outcome::Skipped(vec![
                 Diagnostic::error(code, message)
@@ -234,10 +398,15 @@ impl Job<'_> {
         // The file name comes from the validated ODS code only, so no register text can steer
         // where the letter is written.
         let ods = &register.practice.ods_code;
-        let target = match self.single_file {
-            Some(file) => file.to_path_buf(),
-            None => {
-                let name = format!("{ods}-{}.{}", self.options.kind.as_str(), self.ext);
+        let file = match self.target {
+            Target::Stdout => None,
+            Target::File(file) => Some(file.clone()),
+            Target::Folder(dir) => {
+                let name = format!(
+                    "{ods}-{}.{}",
+                    self.options.kind.as_str(),
+                    self.format.extension()
+                );
                 let claimed = self.claimed.lock().map(|mut set| set.insert(name.clone()));
                 if matches!(claimed, Ok(false)) {
                     return fail(
@@ -248,7 +417,7 @@ impl Job<'_> {
                         "remove the duplicate register, or write the two letters to different folders",
                     );
                 }
-                self.folder.unwrap_or(Path::new(".")).join(name)
+                Some(dir.join(name))
             }
         };
         let decisions = policy::evaluate(self.policy, &register, self.env.today);
@@ -276,17 +445,69 @@ impl Job<'_> {
             LetterFormat::Md => text::to_markdown(&letter).into_bytes(),
             LetterFormat::Txt => text::to_text(&letter).into_bytes(),
         };
-        match write_atomic(&target, &bytes) {
-            Ok(()) => Outcome::Written(target),
+        let Some(file) = file else {
+            let mut out = std::io::stdout().lock();
+            return match out.write_all(&bytes).and_then(|()| out.flush()) {
+                Ok(()) => Outcome::Printed,
+                Err(e) => fail(
+                    Code::CannotWrite,
+                    format!(
+                        "cannot write the letter to standard output: {}",
+                        crate::source::io_reason(&e)
+                    ),
+                    "check where standard output goes (a closed pipe or a full disk)",
+                ),
+            };
+        };
+        match write_atomic(&file, &bytes) {
+            Ok(()) => Outcome::Written(file),
             Err(e) => fail(
                 Code::CannotWrite,
                 format!(
                     "cannot write `{}`: {}",
-                    display_path(&target),
+                    display_path(&file),
                     crate::source::io_reason(&e)
                 ),
                 "check the output folder is writable and has space, then run again",
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_output_file_is_for_one_letter_and_its_ending_sets_the_format() {
+        let choose = |o: &str, f, n| Target::choose(Some(Path::new(o)), f, n);
+        assert_eq!(
+            choose("x.md", None, 1),
+            Ok((Target::File("x.md".into()), LetterFormat::Md))
+        );
+        assert_eq!(
+            choose("X.PDF", None, 1),
+            Ok((Target::File("X.PDF".into()), LetterFormat::Pdf))
+        );
+        assert!(
+            choose("x.pdf", None, 3)
+                .unwrap_err()
+                .contains("names one file")
+        );
+        assert!(
+            choose("z.md", Some(LetterFormat::Pdf), 1)
+                .unwrap_err()
+                .contains("ends in .md, but --format is pdf")
+        );
+        assert!(choose("x.docx", None, 1).unwrap_err().contains(".docx"));
+        assert_eq!(
+            choose("letters", Some(LetterFormat::Txt), 5),
+            Ok((Target::Folder("letters".into()), LetterFormat::Txt))
+        );
+        assert!(
+            choose("-", None, 2)
+                .unwrap_err()
+                .contains("standard output")
+        );
     }
 }

@@ -3,7 +3,8 @@
 use crate::diag::{self, DiagFormat};
 use crate::policy;
 
-use super::{Exit, PolicyCommand, TemplatesCommand, error, print, stdout_is_terminal};
+use super::args::{FactsFormat, PolicyCommand, TemplatesCommand};
+use super::{Exit, error, human_diagnostics, print};
 use crate::source::display_path;
 
 pub(super) fn policy(command: PolicyCommand) -> Exit {
@@ -23,13 +24,13 @@ pub(super) fn policy(command: PolicyCommand) -> Exit {
                     display_path(&path),
                     crate::source::io_reason(&e)
                 ));
-                Exit::Usage
+                Exit::CannotRun
             }
         },
         PolicyCommand::Check { file, format } => {
             let (policy, diags) = policy::load_path(&file);
             print(&match format {
-                DiagFormat::Human => diag::render_human(&diags, stdout_is_terminal()),
+                DiagFormat::Human => human_diagnostics(&diags),
                 DiagFormat::Short => diag::render_short(&diags),
                 DiagFormat::Json => diag::render_json(&diags),
             });
@@ -80,14 +81,14 @@ pub(super) fn templates(command: TemplatesCommand) -> Exit {
                     "there is no built-in template `{name}`; the templates are {}",
                     crate::suggest::and_list(&names)
                 ));
-                Exit::Usage
+                Exit::CannotRun
             }
         },
     }
 }
 
 /// The facts table as `gpdata facts` prints it.
-pub(super) fn facts(format: super::FactsFormat) -> String {
+pub(super) fn facts(format: FactsFormat) -> String {
     use crate::register::facts::{FACTS, Kind};
     let values = |kind: Kind| match kind {
         Kind::Words { words, .. } => words.join(" | "),
@@ -99,7 +100,7 @@ pub(super) fn facts(format: super::FactsFormat) -> String {
     };
     let mut out = String::new();
     match format {
-        super::FactsFormat::Markdown => {
+        FactsFormat::Markdown => {
             out.push_str("| fact | values | meaning |\n|---|---|---|\n");
             for d in FACTS {
                 out.push_str(&format!(
@@ -110,7 +111,7 @@ pub(super) fn facts(format: super::FactsFormat) -> String {
                 ));
             }
         }
-        super::FactsFormat::Table => {
+        FactsFormat::Table => {
             for d in FACTS {
                 out.push_str(&format!(
                     "{}\n  values: {}\n  {}\n\n",
@@ -122,4 +123,40 @@ pub(super) fn facts(format: super::FactsFormat) -> String {
         }
     }
     out
+}
+
+/// The manual page of gpdata, or of one of its commands, as roff.
+pub(super) fn man(command: Option<&str>) -> Exit {
+    let top = <super::Args as clap::CommandFactory>::command();
+    let page = match command {
+        None => top,
+        Some(name) => match top.find_subcommand(name) {
+            // The page of `gpdata letter` is gpdata-letter(1), as git and cargo name theirs.
+            Some(sub) => sub.clone().name(format!("gpdata-{name}")),
+            None => {
+                let names: Vec<&str> = top
+                    .get_subcommands()
+                    .map(clap::Command::get_name)
+                    .filter(|n| *n != "help")
+                    .collect();
+                let hint = match crate::suggest::closest(name, names.iter().copied()) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => format!("the commands are {}", crate::suggest::and_list(&names)),
+                };
+                error(&format!("gpdata has no command `{name}`; {hint}"));
+                return Exit::CannotRun;
+            }
+        },
+    };
+    let mut out = Vec::new();
+    match clap_mangen::Man::new(page).render(&mut out) {
+        Ok(()) => {
+            print(&String::from_utf8_lossy(&out));
+            Exit::Ok
+        }
+        Err(e) => {
+            error(&format!("cannot write the manual page: {e}"));
+            Exit::CannotRun
+        }
+    }
 }

@@ -26,10 +26,19 @@ pub fn lint(ctx: &mut Ctx, register: &Register, env: &Env) {
             Some("add a `flows:` list; the letter still asks the ICB for its list".into()),
         );
     }
+    // The `reviewed:` line, for the caret; the register does not keep its span.
+    let reviewed_at = ctx
+        .file
+        .text
+        .match_indices("reviewed:")
+        .find(|(i, _)| *i == 0 || ctx.file.text.as_bytes()[i - 1] == b'\n')
+        .map_or(ctx.file.span_at(0, 0), |(i, k)| {
+            ctx.file.span_at(i, k.len())
+        });
     if let Some(reviewed) = register.reviewed
         && reviewed > today
     {
-        let span = ctx.file.span_at(0, 0);
+        let span = reviewed_at;
         ctx.report(
             Code::FutureDate,
             span,
@@ -37,6 +46,21 @@ pub fn lint(ctx: &mut Ctx, register: &Register, env: &Env) {
                 "the register says it was reviewed on {reviewed}, which is after today ({today})"
             ),
             Some("check the `reviewed:` date".into()),
+        );
+    }
+    if let Some(reviewed) = register.reviewed
+        && today
+            .checked_sub(jiff::ToSpan::years(1))
+            .is_ok_and(|year_ago| reviewed < year_ago)
+    {
+        let span = reviewed_at;
+        ctx.report(
+            Code::StaleReview,
+            span,
+            format!(
+                "the register says it was last reviewed on {reviewed}, more than a year before today ({today})"
+            ),
+            Some("bring each flow up to date with the practice's DPO, then set `reviewed:` to the date of that review".into()),
         );
     }
     lint_icb(ctx, &register.icb, env);
