@@ -305,6 +305,12 @@ fn convert_error(file: &Arc<SourceFile>, error: &serde_saphyr::Error) -> Diagnos
         || lower.contains("could not find expected ':'")
     {
         return colon_error(file, span);
+    } else if lower.contains("while parsing a flow") {
+        (
+            Code::YamlSyntax,
+            "YAML syntax: a list in `[ ]` or a mapping in `{ }` is not closed, or holds text that needs quotes".to_string(),
+            "put any item holding a comma, `{`, `}`, `[`, `]` or `: ` in double quotes, e.g. `ask: [\"Please confirm {name}, today.\"]`; or write the list one item per line, each starting with `- `",
+        )
     } else if lower.contains("did not find expected key") {
         return indent_error(file, span);
     } else if lower.contains("did not find expected '-'") {
