@@ -124,7 +124,9 @@ impl Ctx {
                 self.check_glyphs(node, field, &text);
                 Some(text)
             }
-            Value::Int(i) => Some(i.to_string()),
+            // A number where text belongs (`reference: 0042`, `name: 1.5`) is kept as typed,
+            // not as the number YAML reads it as (`42`).
+            Value::Int(_) | Value::Float(_) => Some(self.as_typed(node)),
             Value::Null => None,
             _ => {
                 self.wrong_type(node, field, "text", None);
@@ -167,6 +169,23 @@ impl Ctx {
             ),
             Some("replace them with words or remove them; a PDF letter prints each as `?` (text and CSV output keep them)".into()),
         );
+    }
+
+    /// A scalar's text as written in the file; for a value copied by an alias (whose place is
+    /// the `*alias`), the value itself.
+    fn as_typed(&self, node: &Node) -> String {
+        let written = self
+            .file
+            .text
+            .get(node.span.offset..node.span.offset + node.span.len)
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && !t.starts_with('*'));
+        match (written, &node.value) {
+            (Some(text), _) => text.to_string(),
+            (None, Value::Int(i)) => i.to_string(),
+            (None, Value::Float(f)) => f.to_string(),
+            (None, _) => String::new(),
+        }
     }
 
     /// Reads a list of text; a single line of text is taken as a one-item list.

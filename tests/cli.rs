@@ -521,3 +521,27 @@ fn every_builtin_rule_decides_some_sample_flow() {
     assert_eq!(out.status.code(), Some(0));
     assert!(!stderr(&out).contains("unused-rule"), "{}", stderr(&out));
 }
+
+/// A number written where text belongs is kept as typed: `reference: 0042` is not 42, and a
+/// practice called `1.50` is not 1.5.
+#[test]
+fn numbers_where_text_belongs_are_kept_as_typed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("r.yaml");
+    fs::write(
+        &file,
+        "register: 1\npractice: {name: 1.50, ods_code: B82005, address: [1 Lane, Town, AB1 2CD]}\n\
+         icb: {name: NHS Humber and North Yorkshire ICB, ods_code: QOQ, address: [House, HU1 1AA]}\n\
+         flows:\n  - {id: a, name: A flow, recipient: R, purpose: secondary, obligation: voluntary,\n     \
+         agreement: {status: active, reference: 0042}}\n",
+    )
+    .unwrap();
+    let out = gpdata()
+        .args(["audit", "--format", "csv"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(text.contains("B82005,1.50,"), "{text}");
+    assert!(text.contains("(agreement 0042)"), "{text}");
+}

@@ -1,0 +1,363 @@
+//! Building the spanned tree from the YAML parser's events, with the limits that keep hostile
+//! input cheap: nesting depth, aliases, nodes, and the nodes aliases copy ("billion laughs").
+
+use std::collections::{HashMap, HashSet};
+
+use granit_parser::{Event, Parser, ScalarStyle, ScanError};
+
+use super::{Node, Value, scalar};
+use crate::limits;
+use crate::source::Span;
+
+/// Why the tree could not be built.
+#[derive(Debug)]
+pub(super) enum Stop {
+    /// The parser's own error.
+    Scan(ScanError),
+    /// A limit was passed at `Span`.
+    Limit(Limit, Span),
+    /// `*name` with no `&name` before it.
+    UnknownAlias(Span),
+    /// `*name` inside the node `&name` is on.
+    RecursiveAlias(Span),
+    /// The key (its text) appears twice in one mapping; the span is the second one.
+    DuplicateKey(String, Span),
+    /// `<<:` given something other than a mapping or a list of mappings.
+    BadMerge(Span),
+}
+
+/// Which limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Limit {
+    /// `limits::MAX_DEPTH`.
+    Depth,
+    /// `limits::MAX_ALIASES`.
+    Aliases,
+    /// `limits::MAX_NODES`.
+    Nodes,
+    /// `limits::MAX_REPLAYED_EVENTS`.
+    Replayed,
+}
+
+/// A collection being read.
+enum Frame {
+    Seq {
+        span: Span,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        span: Span,
+        anchor: usize,
+        entries: Vec<(Node, Node)>,
+        /// The key read, waiting for its value.
+        key: Option<Node>,
+        /// The next value is a `<<` merge.
+        merging: bool,
+        merges: Vec<Node>,
+        /// Every scalar key, once the mapping is big enough for a set to pay.
+        seen: Option<HashSet<KeyId>>,
+    },
+}
+
+/// Mappings with more keys than this keep a set of them for the duplicate check.
+const SCAN_KEYS: usize = 16;
+
+struct Builder {
+    stack: Vec<Frame>,
+    /// Complete anchored nodes of the current document, by the parser's anchor id.
+    anchors: HashMap<usize, Node>,
+    documents: Vec<Node>,
+    nodes: usize,
+    aliases: usize,
+    replayed: usize,
+}
+
+/// Reads every document of `text` into a tree (empty documents are left out).
+pub(super) fn documents(text: &str) -> Result<Vec<Node>, Stop> {
+    let mut builder = Builder {
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        documents: Vec::new(),
+        nodes: 0,
+        aliases: 0,
+        replayed: 0,
+    };
+    let mut parser = Parser::new_from_str(text);
+    while let Some(next) = parser.next_event() {
+        let (event, span) = next.map_err(Stop::Scan)?;
+        builder.event(event, span_of(&span))?;
+    }
+    Ok(builder.documents)
+}
+
+/// Our span of the parser's: 1-based line and column (in characters), byte offset and length.
+fn span_of(span: &granit_parser::Span) -> Span {
+    let offset = span.start.byte_offset().unwrap_or(span.start.index());
+    let end = span.end.byte_offset().unwrap_or(span.end.index());
+    Span {
+        line: span.start.line() as u32,
+        column: span.start.col() as u32 + 1,
+        offset,
+        len: end.saturating_sub(offset),
+    }
+}
+
+impl Builder {
+    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), Stop> {
+        match event {
+            Event::DocumentStart(..) => self.anchors.clear(),
+            Event::Scalar(text, style, anchor, tag) => {
+                self.count(1, span)?;
+                if let Some(Frame::Map {
+                    key: None, merging, ..
+                }) = self.stack.last_mut()
+                    && matches!(style, ScalarStyle::Plain)
+                    && text == "<<"
+                    && tag.is_none()
+                {
+                    *merging = true;
+                    return Ok(());
+                }
+                let node = Node {
+                    value: scalar::resolve(text, style, tag.as_deref()),
+                    span,
+                };
+                self.anchor(anchor, &node);
+                self.add(node)?;
+            }
+            Event::SequenceStart(_, anchor, _) => {
+                self.open(span)?;
+                self.stack.push(Frame::Seq {
+                    span,
+                    anchor,
+                    items: Vec::new(),
+                });
+            }
+            Event::MappingStart(_, anchor, _) => {
+                self.open(span)?;
+                self.stack.push(Frame::Map {
+                    span,
+                    anchor,
+                    entries: Vec::new(),
+                    key: None,
+                    merging: false,
+                    merges: Vec::new(),
+                    seen: None,
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (node, anchor) = match self.stack.pop() {
+                    Some(Frame::Seq {
+                        span,
+                        anchor,
+                        items,
+                    }) => (
+                        Node {
+                            value: Value::Seq(items),
+                            span,
+                        },
+                        anchor,
+                    ),
+                    Some(Frame::Map {
+                        span,
+                        anchor,
+                        entries,
+                        merges,
+                        ..
+                    }) => (
+                        Node {
+                            value: Value::Map(merged(entries, merges)?),
+                            span,
+                        },
+                        anchor,
+                    ),
+                    // The parser pairs every end with its start.
+                    None => return Ok(()),
+                };
+                self.anchor(anchor, &node);
+                self.add(node)?;
+            }
+            Event::Alias(id) => {
+                self.aliases += 1;
+                if self.aliases > limits::MAX_ALIASES {
+                    return Err(Stop::Limit(Limit::Aliases, span));
+                }
+                let Some(target) = self.anchors.get(&id) else {
+                    let open = self.stack.iter().any(|f| match f {
+                        Frame::Seq { anchor, .. } | Frame::Map { anchor, .. } => *anchor == id,
+                    });
+                    return Err(if open {
+                        Stop::RecursiveAlias(span)
+                    } else {
+                        Stop::UnknownAlias(span)
+                    });
+                };
+                // Counted before anything is copied, so an alias bomb stops at once.
+                let size = size(target);
+                self.replayed += size;
+                if self.replayed > limits::MAX_REPLAYED_EVENTS {
+                    return Err(Stop::Limit(Limit::Replayed, span));
+                }
+                // Every node of the copy is placed at the alias, as serde-saphyr places
+                // replayed values: a message about it then names the flow that uses it.
+                let mut node = target.clone();
+                relocate(&mut node, span);
+                self.count(size, span)?;
+                self.add(node)?;
+            }
+            Event::UnresolvedAlias(_) => return Err(Stop::UnknownAlias(span)),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn count(&mut self, nodes: usize, span: Span) -> Result<(), Stop> {
+        self.nodes += nodes;
+        if self.nodes > limits::MAX_NODES {
+            return Err(Stop::Limit(Limit::Nodes, span));
+        }
+        Ok(())
+    }
+
+    fn open(&mut self, span: Span) -> Result<(), Stop> {
+        if self.stack.len() >= limits::MAX_DEPTH {
+            return Err(Stop::Limit(Limit::Depth, span));
+        }
+        self.count(1, span)
+    }
+
+    fn anchor(&mut self, anchor: usize, node: &Node) {
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+    }
+
+    /// Puts a complete node where it belongs: a document, a list item, a key or a value.
+    fn add(&mut self, node: Node) -> Result<(), Stop> {
+        match self.stack.last_mut() {
+            None => {
+                // An empty document (`---` alone, or `~`) holds nothing.
+                if node.value != Value::Null {
+                    self.documents.push(node);
+                }
+            }
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map {
+                entries,
+                key,
+                merging,
+                merges,
+                seen,
+                ..
+            }) => {
+                if *merging {
+                    *merging = false;
+                    merges.push(node);
+                } else if let Some(k) = key.take() {
+                    entries.push((k, node));
+                } else {
+                    if let Some(id) = key_id(&node.value) {
+                        let repeated = match seen {
+                            Some(set) => set.contains(&id),
+                            None => entries
+                                .iter()
+                                .any(|(k, _)| key_id(&k.value).as_ref() == Some(&id)),
+                        };
+                        if repeated {
+                            return Err(Stop::DuplicateKey(id.1, node.span));
+                        }
+                        match seen {
+                            Some(set) => {
+                                set.insert(id);
+                            }
+                            None if entries.len() >= SCAN_KEYS => {
+                                let mut set: HashSet<KeyId> = entries
+                                    .iter()
+                                    .filter_map(|(k, _)| key_id(&k.value))
+                                    .collect();
+                                set.insert(id);
+                                *seen = Some(set);
+                            }
+                            None => {}
+                        }
+                    }
+                    *key = Some(node);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A scalar key's identity for the duplicate check: its type and text, so `1` and `"1"` are
+/// different keys. `None` for keys that are not scalars (never duplicates here).
+type KeyId = (u8, String);
+
+fn key_id(value: &Value) -> Option<KeyId> {
+    match value {
+        Value::Str(s) => Some((b's', s.clone())),
+        Value::Int(i) => Some((b'i', i.to_string())),
+        Value::Bool(b) => Some((b'b', b.to_string())),
+        Value::Null => Some((b'n', String::new())),
+        Value::Float(_) | Value::Seq(_) | Value::Map(_) => None,
+    }
+}
+
+/// The mapping's entries with its `<<` merges added: keys written in the mapping win, and an
+/// earlier merge wins over a later one.
+fn merged(mut entries: Vec<(Node, Node)>, merges: Vec<Node>) -> Result<Vec<(Node, Node)>, Stop> {
+    if merges.is_empty() {
+        return Ok(entries);
+    }
+    let mut sources = Vec::new();
+    for merge in merges {
+        match merge.value {
+            Value::Map(map) => sources.push(map),
+            Value::Seq(items) => {
+                for item in items {
+                    match item.value {
+                        Value::Map(map) => sources.push(map),
+                        _ => return Err(Stop::BadMerge(item.span)),
+                    }
+                }
+            }
+            _ => return Err(Stop::BadMerge(merge.span)),
+        }
+    }
+    let mut keys: HashSet<KeyId> = entries
+        .iter()
+        .filter_map(|(k, _)| key_id(&k.value))
+        .collect();
+    for source in sources {
+        for (key, value) in source {
+            let fresh = key_id(&key.value).is_none_or(|id| keys.insert(id));
+            if fresh {
+                entries.push((key, value));
+            }
+        }
+    }
+    Ok(entries)
+}
+
+/// Places a node and everything in it at `span`.
+fn relocate(node: &mut Node, span: Span) {
+    node.span = span;
+    match &mut node.value {
+        Value::Seq(items) => items.iter_mut().for_each(|n| relocate(n, span)),
+        Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            relocate(k, span);
+            relocate(v, span);
+        }),
+        _ => {}
+    }
+}
+
+/// How many nodes a tree holds.
+fn size(node: &Node) -> usize {
+    1 + match &node.value {
+        Value::Seq(items) => items.iter().map(size).sum(),
+        Value::Map(entries) => entries.iter().map(|(k, v)| size(k) + size(v)).sum(),
+        _ => 0,
+    }
+}

@@ -1,0 +1,99 @@
+//! Parsing YAML into a tree of nodes that remember where they came from.
+//!
+//! granit-parser (the pure-Rust parser under serde-saphyr) turns the text into events, and
+//! [`build`] makes them a tree of [`Node`]s with spans, with limits against alias bombs and
+//! deep nesting. Rather than deserialising straight into the register types, which would stop
+//! at the first problem, [`crate::reader`] walks the tree, so one pass reports every mistake in a
+//! file. [`explain`] turns a parse failure into a message a practice manager can act on.
+
+mod build;
+mod explain;
+mod scalar;
+
+use std::sync::Arc;
+
+use crate::diag::{Code, Diagnostic};
+use crate::source::{SourceFile, Span};
+
+/// A YAML value with the span of the text it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// The value.
+    pub value: Value,
+    /// Where it is in the file.
+    pub span: Span,
+}
+
+/// A YAML value; scalars keep the type YAML 1.2 gives them (with strict booleans).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// `null`, `~` or an empty value.
+    Null,
+    /// `true` or `false` (only those spellings, in lower, title or upper case).
+    Bool(bool),
+    /// A whole number.
+    Int(i64),
+    /// A number with a fraction or an exponent.
+    Float(f64),
+    /// Any other scalar.
+    Str(String),
+    /// A sequence.
+    Seq(Vec<Node>),
+    /// A mapping, in file order.
+    Map(Vec<(Node, Node)>),
+}
+
+impl Value {
+    /// A short noun for messages: "a list", "text", "a number".
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "nothing",
+            Value::Bool(_) => "true/false",
+            Value::Int(_) | Value::Float(_) => "a number",
+            Value::Str(_) => "text",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping (key: value pairs)",
+        }
+    }
+}
+
+/// Parses one YAML document into a spanned tree, or explains why it cannot.
+pub fn parse(file: &Arc<SourceFile>) -> Result<Node, Box<Diagnostic>> {
+    if file
+        .text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        return Err(Box::new(
+            Diagnostic::error(Code::EmptyFile, "the file is empty")
+                .at(file, file.span_at(0, 0))
+                .with_help(
+                    "start from `gpdata init` or copy a register from the registers/ folder",
+                ),
+        ));
+    }
+    let mut documents = match build::documents(&file.text) {
+        Ok(documents) => documents,
+        Err(stop) => return Err(Box::new(explain::stop_error(file, &stop))),
+    };
+    match documents.len() {
+        0 => Err(Box::new(
+            Diagnostic::error(
+                Code::EmptyFile,
+                "the file holds no YAML document, only `---`",
+            )
+            .at(file, file.span_at(0, 0))
+            .with_help("a register is a mapping that starts with `register: 1`"),
+        )),
+        1 => Ok(documents.remove(0)),
+        n => Err(Box::new(
+            Diagnostic::error(
+                Code::MultipleDocuments,
+                format!("the file holds {n} YAML documents; a register is one document"),
+            )
+            .at(file, documents[1].span)
+            .with_label("a second document starts here")
+            .with_help("keep one register per file and remove the extra `---` separators"),
+        )),
+    }
+}
