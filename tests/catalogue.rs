@@ -45,6 +45,40 @@ fn outcomes(loaded: &Loaded) -> Result<Vec<Outcome>, String> {
     }
 }
 
+/// The catalogue's YAML is valid, and `catalogue/built-in.json` (what the binary reads) is
+/// exactly what the YAML gives. After editing the YAML, run
+/// `GPDATA_UPDATE_CATALOGUE=1 cargo test --test catalogue` to write it again.
+#[test]
+fn the_compiled_catalogue_is_what_the_yaml_says() {
+    let (catalogue, diags) = Catalogue::from_yaml();
+    let catalogue = catalogue.unwrap_or_else(|| {
+        panic!(
+            "the built-in catalogue has errors:\n{}",
+            gpdata::diag::render_short(&diags)
+        )
+    });
+    assert!(
+        diags.is_empty(),
+        "the built-in catalogue has warnings:\n{}",
+        gpdata::diag::render_short(&diags)
+    );
+    let compiled = catalogue.to_compiled();
+    let file = path("catalogue/built-in.json");
+    if std::env::var_os("GPDATA_UPDATE_CATALOGUE").is_some() {
+        std::fs::write(&file, &compiled).unwrap();
+    }
+    let stored = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        stored == compiled,
+        "catalogue/built-in.json is out of date; run GPDATA_UPDATE_CATALOGUE=1 cargo test --test catalogue"
+    );
+    // What the binary reads back is the catalogue itself.
+    assert!(
+        Catalogue::builtin().to_compiled() == compiled,
+        "the binary's catalogue differs from catalogue/built-in.json; rebuild"
+    );
+}
+
 #[test]
 fn the_catalogue_has_at_least_thirty_entries_each_with_a_checked_source() {
     let catalogue = Catalogue::builtin();

@@ -44,7 +44,7 @@ choice! {
 }
 
 /// A public source an entry relies on.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Source {
     /// What it is, e.g. "NHS England, GP Connect Update Record FAQs".
     pub title: String,
@@ -57,7 +57,7 @@ pub struct Source {
 }
 
 /// One catalogue entry.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     /// The facts the entry states, read as a flow's (its id is the entry's id).
     pub flow: Flow,

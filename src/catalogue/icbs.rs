@@ -13,7 +13,7 @@ use crate::yaml::{Node, Value};
 use super::entry::Source;
 
 /// One ICB.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Icb {
     /// ODS code: 3 characters (July 2022 ICBs) or 5 (April 2026 onwards).
     pub code: String,
@@ -34,7 +34,7 @@ pub struct Icb {
 }
 
 /// An ICB that took over all or part of an abolished one.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Successor {
     /// Its ODS code.
     pub code: String,
@@ -55,7 +55,7 @@ impl Icb {
 }
 
 /// Every ICB gpdata knows, in file order.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Icbs {
     /// The ICBs.
     pub all: Vec<Icb>,

@@ -13,7 +13,9 @@ use super::choice::Choice;
 use super::model::*;
 
 /// A fact about a flow, named by its place in the register.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Fact {
     /// `id`.
     Id,

@@ -257,26 +257,23 @@ impl Builder {
                 } else if let Some(k) = key.take() {
                     entries.push((k, node));
                 } else {
-                    if let Some(id) = key_id(&node.value) {
+                    if is_scalar_key(&node.value) {
                         let repeated = match seen {
-                            Some(set) => set.contains(&id),
-                            None => entries
-                                .iter()
-                                .any(|(k, _)| key_id(&k.value).as_ref() == Some(&id)),
+                            Some(set) => key_id(&node.value).is_some_and(|id| set.contains(&id)),
+                            None => entries.iter().any(|(k, _)| k.value == node.value),
                         };
                         if repeated {
-                            return Err(Stop::DuplicateKey(id.1, node.span));
+                            let text = key_id(&node.value).map(|(_, t)| t).unwrap_or_default();
+                            return Err(Stop::DuplicateKey(text, node.span));
                         }
                         match seen {
-                            Some(set) => {
-                                set.insert(id);
-                            }
+                            Some(set) => set.extend(key_id(&node.value)),
                             None if entries.len() >= SCAN_KEYS => {
                                 let mut set: HashSet<KeyId> = entries
                                     .iter()
                                     .filter_map(|(k, _)| key_id(&k.value))
                                     .collect();
-                                set.insert(id);
+                                set.extend(key_id(&node.value));
                                 *seen = Some(set);
                             }
                             None => {}
@@ -293,6 +290,15 @@ impl Builder {
 /// A scalar key's identity for the duplicate check: its type and text, so `1` and `"1"` are
 /// different keys. `None` for keys that are not scalars (never duplicates here).
 type KeyId = (u8, String);
+
+/// Scalar keys other than floats are checked for repeats (a float is never equal to itself if
+/// it is NaN, and no register uses one as a key).
+fn is_scalar_key(value: &Value) -> bool {
+    matches!(
+        value,
+        Value::Str(_) | Value::Int(_) | Value::Bool(_) | Value::Null
+    )
+}
 
 fn key_id(value: &Value) -> Option<KeyId> {
     match value {
