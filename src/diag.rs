@@ -93,6 +93,11 @@ codes! {
     CatalogueMatch = "catalogue-match", Warning, "A flow that names no catalogue entry looks like one.";
     InactiveFlow = "inactive-flow", Warning, "The catalogue says the flow is dormant or has ended.";
     DuplicateEntry = "duplicate-entry", Error, "Two catalogue or ICB entries share an id, or a local entry has the id of a national one.";
+    RecordMismatch = "record-mismatch", Error, "A correspondence record is for a different practice than its register.";
+    DuplicateReference = "duplicate-reference", Warning, "Two letters in a correspondence record have the same reference.";
+    UnknownLetter = "unknown-letter", Warning, "A reply answers a letter the record does not have, or is dated before it.";
+    UnknownQuestion = "unknown-question", Warning, "A reply answers a question no letter in the record asked.";
+    DiffersFromRecord = "differs-from-record", Warning, "A reply establishes a fact the register or catalogue states differently.";
     // Policies.
     UnknownFieldPath = "unknown-field-path", Error, "A policy condition names a register field that does not exist.";
     InvalidOperator = "invalid-operator", Error, "A policy condition uses an operator that does not exist or does not fit the field.";

@@ -33,9 +33,32 @@ impl Input {
         let failed = |name: String, d: Diagnostic| Loaded {
             name,
             register: None,
+            record: None,
             diags: vec![d],
         };
         match self {
+            Input::File(path) if crate::record::is_record_file(path) => {
+                let register = path.with_file_name(
+                    path.file_name()
+                        .map(|n| n.to_string_lossy().replace(".record.", "."))
+                        .unwrap_or_default(),
+                );
+                failed(
+                    display_path(path),
+                    Diagnostic::error(
+                        Code::UnreadableFile,
+                        format!(
+                            "`{}` is a correspondence record; gpdata reads it with its register",
+                            display_path(path)
+                        ),
+                    )
+                    .with_file_name(&display_path(path))
+                    .with_help(format!(
+                        "name the register instead: {}",
+                        display_path(&register)
+                    )),
+                )
+            }
             Input::File(path) => validate::load_path_with(path, env),
             Input::Stdin => match source::read_stdin() {
                 Ok(file) => validate::load_with(file, env),
@@ -116,7 +139,7 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>, problems: &mut Vec<Input>) {
         }
         if kind.is_dir() {
             walk(&path, found, problems);
-        } else if is_yaml(&path) {
+        } else if is_yaml(&path) && !crate::record::is_record_file(&path) {
             // Not skipped quietly whatever it is: the loader reads a file or a symlink to one,
             // and reports a pipe, socket, device or symlinked folder (`source::read_source`).
             found.push(path);

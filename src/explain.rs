@@ -20,6 +20,21 @@ pub fn outcome_phrase(outcome: Outcome) -> &'static str {
     }
 }
 
+/// The rules that would match on another date, as a paragraph (empty when none).
+fn not_in_force(decision: &Decision) -> String {
+    let mut out = String::new();
+    for rule in &decision.not_in_force {
+        let _ = writeln!(
+            out,
+            "\nRule `{}` (action {}) would also match, but it applies only {}; on this date it does not.",
+            rule.rule,
+            rule.action.as_str(),
+            rule.when
+        );
+    }
+    out
+}
+
 /// Explains one flow's decision; `file` names the register for the line references.
 pub fn explain(
     file: &str,
@@ -41,7 +56,9 @@ pub fn explain(
             let _ = writeln!(out, ".");
         }
     }
+    let dormant = not_in_force(decision);
     if decision.matches.is_empty() {
+        out.push_str(&dormant);
         let _ = writeln!(
             out,
             "\nNo rule of policy {} matched this flow, so gpdata cannot advise on it. It is listed \
@@ -78,15 +95,27 @@ pub fn explain(
         if !m.facts.is_empty() {
             let _ = writeln!(out, "   It relied on:");
             for fact in &m.facts {
-                match &fact.from_catalogue {
-                    Some(entry) => {
+                match (&fact.from_catalogue, &fact.from_record) {
+                    (_, Some(record)) => {
+                        let _ = writeln!(
+                            out,
+                            "   - {} is {} (from the reply of {}; {}:{}:{})",
+                            fact.field,
+                            fact.value,
+                            crate::dates::long(record.reply),
+                            record.file,
+                            fact.line,
+                            fact.column
+                        );
+                    }
+                    (Some(entry), None) => {
                         let _ = writeln!(
                             out,
                             "   - {} is {} (from catalogue entry `{entry}`; {file}:{}:{})",
                             fact.field, fact.value, fact.line, fact.column
                         );
                     }
-                    None => {
+                    (None, None) => {
                         let _ = writeln!(
                             out,
                             "   - {} is {} ({file}:{}:{})",
@@ -106,9 +135,10 @@ pub fn explain(
             "\nWhen several rules match, the strongest action wins: switch-off, withdraw, freeze, query, retain."
         );
     }
+    out.push_str(&dormant);
     if !decision.questions.is_empty() {
         let _ = writeln!(out, "\nQuestions this puts to the ICB:");
-        for q in &decision.questions {
+        for q in decision.questions.iter().map(|q| &q.text) {
             let _ = writeln!(out, "- {q}");
         }
     }

@@ -45,7 +45,8 @@ impl Ctx {
         self.diags.iter().any(Diagnostic::is_error)
     }
 
-    fn wrong_type(&mut self, node: &Node, field: &str, expected: &str, help: Option<String>) {
+    /// Reports `wrong-type`: `field` should be `expected` but holds something else.
+    pub fn wrong_type(&mut self, node: &Node, field: &str, expected: &str, help: Option<String>) {
         let found = node.value.kind();
         if field.is_empty() {
             let help =

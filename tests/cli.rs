@@ -439,7 +439,7 @@ fn every_question_in_the_audit_is_in_the_letter() {
         let mut asked = 0;
         for flow in audit["registers"][0]["flows"].as_array().unwrap() {
             for q in flow["questions"].as_array().unwrap() {
-                let q = squash(q.as_str().unwrap());
+                let q = squash(q["text"].as_str().unwrap());
                 assert!(text.contains(&q), "{name}: the letter lacks {q:?}");
                 asked += 1;
             }

@@ -22,6 +22,9 @@ pub fn gpdata() -> assert_cmd::Command {
     cmd.current_dir(root())
         .env("GPDATA_DATE", DATE)
         .env("NO_COLOR", "1")
+        // Letters written from the shipped registers must not add to their records; tests of
+        // recording remove this.
+        .env("GPDATA_NO_RECORD", "1")
         .env_remove("GPDATA_POLICY")
         .env_remove("GPDATA_TEMPLATES")
         .env_remove("GPDATA_OUTPUT")
@@ -40,6 +43,7 @@ pub fn gpdata_with_file_limit(kib: u32, args: &[&std::ffi::OsStr]) -> std::proce
         .args(args)
         .current_dir(root())
         .env("GPDATA_DATE", DATE)
+        .env("GPDATA_NO_RECORD", "1")
         .env("NO_COLOR", "1")
         .env_remove("GPDATA_POLICY")
         .env_remove("GPDATA_TEMPLATES")

@@ -298,7 +298,7 @@ fn register_text_is_printed_literally() {
     ]);
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(
-        json["registers"][0]["flows"][0]["questions"][0],
+        json["registers"][0]["flows"][0]["questions"][0]["text"],
         "Does Acme {name} {id} {platform} get it?"
     );
     let tmp = tempfile::tempdir().unwrap();

@@ -83,7 +83,7 @@ fn the_schema_accepts_every_shipped_register() {
     let v = Validator::new();
     for entry in fs::read_dir(path("registers")).unwrap() {
         let file = entry.unwrap().path();
-        if file.extension().is_some_and(|e| e == "yaml") {
+        if file.extension().is_some_and(|e| e == "yaml") && !gpdata::record::is_record_file(&file) {
             let text = fs::read_to_string(&file).unwrap();
             assert_eq!(v.verdict(&text), Some(Ok(())), "{}", file.display());
         }

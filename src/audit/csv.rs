@@ -78,7 +78,8 @@ impl<W: std::io::Write> Writer<W> {
                 &row.recipient,
             ];
             record.extend(row.facts.0.iter().map(|(_, v)| v.as_str()));
-            let questions = d.questions.join("\n");
+            let questions: Vec<&str> = d.questions.iter().map(|q| q.text.as_str()).collect();
+            let questions = questions.join("\n");
             let rules = rules.join(" ");
             record.extend([
                 d.outcome.as_str(),

@@ -90,6 +90,9 @@ pub struct Entry {
     pub emis: Option<String>,
     /// Where a SystmOne practice sees or controls it.
     pub systmone: Option<String>,
+    /// How a practice leaves it, and any notice period, as the sources give them.
+    #[serde(default)]
+    pub leaving: Option<String>,
     /// Whom to write to about it.
     pub write_to: Option<String>,
     /// Facts that are uncertain or disputed, and why.
@@ -239,6 +242,7 @@ pub fn read(ctx: &mut Ctx, node: &Node, index: usize) -> Option<Entry> {
         national_note: extra.national_note,
         type_1_note: extra.type_1_note,
         emis: extra.emis,
+        leaving: extra.leaving,
         systmone: extra.systmone,
         write_to: extra.write_to,
         disputed: extra.disputed,
@@ -261,6 +265,7 @@ struct Extra {
     national_note: Option<String>,
     type_1_note: Option<String>,
     emis: Option<String>,
+    leaving: Option<String>,
     systmone: Option<String>,
     write_to: Option<String>,
     disputed: Vec<String>,
@@ -308,7 +313,7 @@ fn read_extra(ctx: &mut Ctx, map: &mut MapReader, blocks: &mut Blocks, label: &s
         m.finish(ctx);
     }
     if let Some(n) = map.get("manage")
-        && let Some(mut m) = ctx.map(n, &field("manage"), &["emis", "systmone"])
+        && let Some(mut m) = ctx.map(n, &field("manage"), &["emis", "systmone", "leaving"])
     {
         extra.emis = m
             .get("emis")
@@ -316,6 +321,9 @@ fn read_extra(ctx: &mut Ctx, map: &mut MapReader, blocks: &mut Blocks, label: &s
         extra.systmone = m
             .get("systmone")
             .and_then(|n| ctx.text(n, &field("manage.systmone")));
+        extra.leaving = m
+            .get("leaving")
+            .and_then(|n| ctx.text(n, &field("manage.leaving")));
         m.finish(ctx);
     }
     if let Some((_, Some(opt_outs))) = blocks.iter_mut().find(|(b, _)| *b == "opt_outs") {

@@ -72,6 +72,15 @@ pub(super) enum Command {
     Explain(ExplainArgs),
     /// Write the letter to the ICB (PDF by default) for one register or a whole folder.
     Letter(Box<LetterArgs>),
+    /// Show where each practice's letters stand: what was sent when, the replies, what is
+    /// overdue and which questions are still open.
+    ///
+    /// Reads each register's correspondence record (NAME.record.yaml beside it). Several
+    /// registers give one row per practice and a roll-up per ICB.
+    Status(StatusArgs),
+    /// Compare decisions: two registers (or folders), or one register under two dates or
+    /// policies, showing which decisions changed and why.
+    Diff(DiffArgs),
     /// Print or check policies (the rules the audit applies).
     Policy {
         #[command(subcommand)]
@@ -415,6 +424,58 @@ pub(super) enum ExplainFormat {
     Json,
 }
 
+/// How status is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(super) enum StatusFormat {
+    /// For the terminal.
+    Table,
+    /// One row per practice, for Excel.
+    Csv,
+    /// JSON (documented in the README).
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub(super) struct StatusArgs {
+    /// Register files or folders.
+    #[arg(required = true, value_name = "PATH")]
+    pub(super) paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub(super) format: StatusFormat,
+    #[command(flatten)]
+    pub(super) date: DateArg,
+    #[command(flatten)]
+    pub(super) jobs: JobsArg,
+    #[command(flatten)]
+    pub(super) catalogue: CatalogueArg,
+}
+
+#[derive(Debug, clap::Args)]
+pub(super) struct DiffArgs {
+    /// The register or folder before.
+    #[arg(value_name = "OLD")]
+    pub(super) old: PathBuf,
+    /// The register or folder after (default: OLD again, to compare dates or policies).
+    #[arg(value_name = "NEW")]
+    pub(super) new: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub(super) format: AuditFormat,
+    /// The policy to judge OLD by (default: the same as NEW's).
+    #[arg(long, value_name = "FILE")]
+    pub(super) old_policy: Option<PathBuf>,
+    /// The day to judge OLD as of (default: the same as NEW's).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub(super) old_date: Option<Date>,
+    #[command(flatten)]
+    pub(super) policy: PolicyArg,
+    #[command(flatten)]
+    pub(super) date: DateArg,
+    #[command(flatten)]
+    pub(super) catalogue: CatalogueArg,
+}
+
 /// The letter's output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LetterFormat {
@@ -468,8 +529,8 @@ pub(super) struct LetterArgs {
     #[arg(long)]
     pub(super) reference: Option<String>,
     /// For a follow-up: the date of the first letter (YYYY-MM-DD), on or before this
-    /// letter's date.
-    #[arg(long, value_parser = parse_date, required_if_eq("kind", "follow-up"))]
+    /// letter's date. Default: from the practice's correspondence record.
+    #[arg(long, value_parser = parse_date)]
     pub(super) previous_date: Option<Date>,
     /// For a follow-up: the reference of the first letter. Default: ODSCODE/DSA/1.
     #[arg(long)]
@@ -492,6 +553,15 @@ pub(super) struct LetterArgs {
     /// Do not show a progress bar.
     #[arg(long)]
     pub(super) no_progress: bool,
+    /// Do not add the letters to the practices' correspondence records (NAME.record.yaml
+    /// beside each register), for a draft.
+    #[arg(
+        long,
+        env = "GPDATA_NO_RECORD",
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub(super) no_record: bool,
     #[command(flatten)]
     pub(super) policy: PolicyArg,
     #[command(flatten)]

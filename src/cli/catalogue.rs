@@ -130,6 +130,7 @@ fn show(e: &Entry) -> String {
     line("Type 1 opt-out", f.opt_outs.type_1.phrase());
     line("  why", e.type_1_note.as_deref().unwrap_or_default());
     line("In EMIS Web", e.emis.as_deref().unwrap_or_default());
+    line("Leaving", e.leaving.as_deref().unwrap_or_default());
     line("In SystmOne", e.systmone.as_deref().unwrap_or_default());
     line("Write to", e.write_to.as_deref().unwrap_or_default());
     if !e.disputed.is_empty() {
@@ -185,6 +186,7 @@ struct EntryJson<'a> {
     type_1_opt_out: &'static str,
     type_1_opt_out_note: Option<&'a str>,
     emis: Option<&'a str>,
+    leaving: Option<&'a str>,
     systmone: Option<&'a str>,
     write_to: Option<&'a str>,
     disputed: &'a [String],
@@ -235,6 +237,7 @@ fn json<'a>(entries: impl Iterator<Item = &'a Entry>) -> String {
                 type_1_opt_out: f.opt_outs.type_1.as_str(),
                 type_1_opt_out_note: e.type_1_note.as_deref(),
                 emis: e.emis.as_deref(),
+                leaving: e.leaving.as_deref(),
                 systmone: e.systmone.as_deref(),
                 write_to: e.write_to.as_deref(),
                 disputed: &e.disputed,

@@ -13,10 +13,13 @@ use jiff::ToSpan;
 
 use crate::diag::{self, Code, Diagnostic};
 use crate::discover::{self, Input};
-use crate::letter::{LetterOptions, Renderer, templates, text};
+use crate::letter::sequence::{self, NoticeGroup};
+use crate::letter::templates::LetterKind;
+use crate::letter::{Extras, LetterOptions, Renderer, templates, text};
 use crate::output::{folder_of, write_atomic};
 use crate::pdf::{self, PdfOptions};
 use crate::policy::{self, Policy};
+use crate::record::{Sent, SentKind};
 use crate::source::display_path;
 use crate::suggest::plural;
 
@@ -46,7 +49,19 @@ impl Target {
         output: Option<&Path>,
         format: Option<LetterFormat>,
         inputs: usize,
+        kind: LetterKind,
     ) -> Result<(Target, LetterFormat), String> {
+        // A register may call for several notices, one per body: they need a folder.
+        let names_a_file = |o: &Path| {
+            o.as_os_str() == "-"
+                || o.extension()
+                    .and_then(|e| e.to_str())
+                    .and_then(LetterFormat::of_extension)
+                    .is_some()
+        };
+        if kind == LetterKind::Notice && output.is_some_and(names_a_file) {
+            return Err("notices are one letter per body the practice writes to, so they need a folder: give one with -o (e.g. `-o notices`)".into());
+        }
         let Some(output) = output else {
             return Ok((
                 Target::Folder(PathBuf::from(".")),
@@ -118,12 +133,14 @@ impl Target {
     }
 }
 
-/// What happened to one register.
+/// What happened to one letter.
 enum Outcome {
-    /// Written to this file.
-    Written(PathBuf),
+    /// Written to this file, with a warning when it could not be added to the record.
+    Written(PathBuf, Option<String>),
     /// Written to standard output.
     Printed,
+    /// Nothing to write, or written with a warning to give: the reason.
+    Nothing(String),
     /// Not written, for these reasons.
     Skipped(Vec<Diagnostic>),
 }
@@ -139,7 +156,8 @@ struct Tally {
 impl Tally {
     fn add(&mut self, outcome: &Outcome) {
         match outcome {
-            Outcome::Written(_) | Outcome::Printed => self.written += 1,
+            Outcome::Written(..) | Outcome::Printed => self.written += 1,
+            Outcome::Nothing(_) => {}
             Outcome::Skipped(diags) if diags.iter().any(|d| d.code == Code::CannotWrite) => {
                 self.unwritable += 1;
             }
@@ -250,13 +268,14 @@ pub(super) fn run(args: &LetterArgs) -> Exit {
             return Exit::CannotRun;
         }
     };
-    let (target, format) = match Target::choose(args.output.as_deref(), args.format, inputs.len()) {
-        Ok(chosen) => chosen,
-        Err(message) => {
-            error(&message);
-            return Exit::CannotRun;
-        }
-    };
+    let (target, format) =
+        match Target::choose(args.output.as_deref(), args.format, inputs.len(), args.kind) {
+            Ok(chosen) => chosen,
+            Err(message) => {
+                error(&message);
+                return Exit::CannotRun;
+            }
+        };
     if let Target::Folder(dir) = &target
         && let Err(e) = std::fs::create_dir_all(dir)
     {
@@ -308,6 +327,7 @@ pub(super) fn run(args: &LetterArgs) -> Exit {
         target: &target,
         env,
         claimed: Mutex::new(HashSet::new()),
+        record: !args.no_record,
     };
     let progress = (inputs.len() > 1 && !args.no_progress && !quiet() && stderr_is_terminal())
         .then(|| {
@@ -329,20 +349,36 @@ pub(super) fn run(args: &LetterArgs) -> Exit {
         r
     };
     let mut tally = Tally::default();
-    workers.each(&inputs, one, |outcome| {
-        tally.add(&outcome);
-        match outcome {
-            Outcome::Written(path) if inputs.len() == 1 => {
-                note(&format!("wrote {}\n", display_path(&path)));
-            }
-            Outcome::Written(_) | Outcome::Printed => {}
-            Outcome::Skipped(diags) => {
-                let shown: Vec<Diagnostic> =
-                    diags.into_iter().filter(Diagnostic::is_error).collect();
-                let text = diag::render_short(&shown);
-                match &progress {
-                    Some(bar) => bar.suspend(|| eprint(&text)),
-                    None => eprint(&text),
+    let say = |text: &str| match &progress {
+        Some(bar) => bar.suspend(|| eprint(text)),
+        None => eprint(text),
+    };
+    workers.each(&inputs, one, |outcomes| {
+        for outcome in outcomes {
+            tally.add(&outcome);
+            match outcome {
+                Outcome::Written(path, warning) => {
+                    if inputs.len() == 1 {
+                        note(&format!("wrote {}\n", display_path(&path)));
+                    }
+                    match warning {
+                        Some(note) if note.starts_with("note: ") && !quiet() => {
+                            say(&format!("{note}\n"));
+                        }
+                        Some(warning) => say(&format!("{warning}\n")),
+                        None => {}
+                    }
+                }
+                Outcome::Printed => {}
+                Outcome::Nothing(reason) => {
+                    if !quiet() {
+                        say(&format!("note: {reason}\n"));
+                    }
+                }
+                Outcome::Skipped(diags) => {
+                    let shown: Vec<Diagnostic> =
+                        diags.into_iter().filter(Diagnostic::is_error).collect();
+                    say(&diag::render_short(&shown));
                 }
             }
         }
@@ -365,13 +401,23 @@ struct Job<'a> {
     target: &'a Target,
     env: crate::validate::Env<'a>,
     claimed: Mutex<HashSet<String>>,
+    /// Add each letter sent to the practice's correspondence record.
+    record: bool,
+}
+
+/// One letter to write from a register: a notice names its body.
+struct Planned {
+    notice: Option<NoticeGroup>,
+    /// The file name inside a folder target.
+    name: String,
 }
 
 impl Job<'_> {
-    fn one(&self, input: &Input) -> Outcome {
-        let loaded = input.load(&self.env);
-        let Some(register) = loaded.register else {
-            return Outcome::Skipped(loaded.diags);
+    /// Writes every letter one register calls for: one, or for notices one per body.
+    fn one(&self, input: &Input) -> Vec<Outcome> {
+        let mut loaded = input.load(&self.env);
+        let Some(register) = loaded.register.take() else {
+            return vec![Outcome::Skipped(loaded.diags)];
         };
         // `init`'s placeholder would be printed as written: a letter is not written with it.
         let placeholders: Vec<Diagnostic> = loaded
@@ -386,7 +432,7 @@ impl Job<'_> {
             })
             .collect();
         if !placeholders.is_empty() {
-            return Outcome::Skipped(placeholders);
+            return vec![Outcome::Skipped(placeholders)];
         }
         let fail = |code: Code, message: String, help: &str| {
             Outcome::Skipped(vec![
@@ -395,19 +441,72 @@ impl Job<'_> {
                     .with_help(help),
             ])
         };
-        // The file name comes from the validated ODS code only, so no register text can steer
-        // where the letter is written.
+        let record = loaded.record.as_ref();
+        let kind = self.options.kind;
+        if kind == LetterKind::FollowUp
+            && self.options.previous_date.is_none()
+            && record.is_none_or(|r| r.icb_letters().next().is_none())
+        {
+            return vec![fail(
+                Code::MissingField,
+                "a follow-up cites the first letter, but the practice's correspondence record has no letter to the ICB".into(),
+                "give the first letter's date with --previous-date (and --previous-ref), or write the enquiry with gpdata, which records it",
+            )];
+        }
+        let decisions = policy::evaluate(self.policy, &register, self.env.today);
+        // The file names come from the validated ODS code and flow ids only, so no register
+        // text can steer where a letter is written.
+        let ods = &register.practice.ods_code;
+        let ext = self.format.extension();
+        let planned: Vec<Planned> = match kind {
+            LetterKind::Notice => sequence::notice_groups(&register, &decisions)
+                .into_iter()
+                .map(|group| Planned {
+                    name: format!("{ods}-notice-{}.{ext}", group.key()),
+                    notice: Some(group),
+                })
+                .collect(),
+            _ => vec![Planned {
+                notice: None,
+                name: format!("{ods}-{}.{ext}", kind.as_str()),
+            }],
+        };
+        if planned.is_empty() {
+            return vec![Outcome::Nothing(format!(
+                "{}: no flow the practice withdraws from is run by a body other than the ICB, so no notice is needed",
+                loaded.name
+            ))];
+        }
+        planned
+            .into_iter()
+            .map(|plan| self.write_one(&loaded, &register, &decisions, plan, input))
+            .collect()
+    }
+
+    fn write_one(
+        &self,
+        loaded: &crate::validate::Loaded,
+        register: &crate::register::Register,
+        decisions: &[policy::Decision],
+        plan: Planned,
+        input: &Input,
+    ) -> Outcome {
+        let fail = |code: Code, message: String, help: &str| {
+            Outcome::Skipped(vec![
+                Diagnostic::error(code, message)
+                    .with_file_name(&loaded.name)
+                    .with_help(help),
+            ])
+        };
         let ods = &register.practice.ods_code;
         let file = match self.target {
             Target::Stdout => None,
             Target::File(file) => Some(file.clone()),
             Target::Folder(dir) => {
-                let name = format!(
-                    "{ods}-{}.{}",
-                    self.options.kind.as_str(),
-                    self.format.extension()
-                );
-                let claimed = self.claimed.lock().map(|mut set| set.insert(name.clone()));
+                let claimed = self
+                    .claimed
+                    .lock()
+                    .map(|mut set| set.insert(plan.name.clone()));
                 if matches!(claimed, Ok(false)) {
                     return fail(
                         Code::DuplicatePractice,
@@ -417,16 +516,20 @@ impl Job<'_> {
                         "remove the duplicate register, or write the two letters to different folders",
                     );
                 }
-                Some(dir.join(name))
+                Some(dir.join(&plan.name))
             }
         };
-        let decisions = policy::evaluate(self.policy, &register, self.env.today);
-        let letter = match self.renderer.render(
-            &register,
-            &decisions,
+        let extras = Extras {
+            record: loaded.record.as_ref(),
+            notice: plan.notice.as_ref(),
+        };
+        let letter = match self.renderer.render_with(
+            register,
+            decisions,
             self.policy,
             self.env.catalogue,
             self.options,
+            extras,
         ) {
             Ok(l) => l,
             Err(d) => return Outcome::Skipped(vec![*d]),
@@ -445,31 +548,108 @@ impl Job<'_> {
             LetterFormat::Md => text::to_markdown(&letter).into_bytes(),
             LetterFormat::Txt => text::to_text(&letter).into_bytes(),
         };
-        let Some(file) = file else {
-            let mut out = std::io::stdout().lock();
-            return match out.write_all(&bytes).and_then(|()| out.flush()) {
-                Ok(()) => Outcome::Printed,
-                Err(e) => fail(
-                    Code::CannotWrite,
-                    format!(
-                        "cannot write the letter to standard output: {}",
-                        crate::source::io_reason(&e)
-                    ),
-                    "check where standard output goes (a closed pipe or a full disk)",
-                ),
-            };
+        let written = match &file {
+            None => {
+                let mut out = std::io::stdout().lock();
+                match out.write_all(&bytes).and_then(|()| out.flush()) {
+                    Ok(()) => Outcome::Printed,
+                    Err(e) => {
+                        return fail(
+                            Code::CannotWrite,
+                            format!(
+                                "cannot write the letter to standard output: {}",
+                                crate::source::io_reason(&e)
+                            ),
+                            "check where standard output goes (a closed pipe or a full disk)",
+                        );
+                    }
+                }
+            }
+            Some(file) => match write_atomic(file, &bytes) {
+                Ok(()) => Outcome::Written(file.clone(), None),
+                Err(e) => {
+                    return fail(
+                        Code::CannotWrite,
+                        format!(
+                            "cannot write `{}`: {}",
+                            display_path(file),
+                            crate::source::io_reason(&e)
+                        ),
+                        "check the output folder is writable and has space, then run again",
+                    );
+                }
+            },
         };
-        match write_atomic(&file, &bytes) {
-            Ok(()) => Outcome::Written(file),
-            Err(e) => fail(
-                Code::CannotWrite,
-                format!(
-                    "cannot write `{}`: {}",
-                    display_path(&file),
-                    crate::source::io_reason(&e)
-                ),
-                "check the output folder is writable and has space, then run again",
-            ),
+        let note = self.record_letter(register, &letter, plan.notice.as_ref(), input);
+        match (written, note) {
+            (Outcome::Written(path, _), note) => Outcome::Written(path, note),
+            (Outcome::Printed, Some(note)) => {
+                Outcome::Nothing(note.trim_start_matches("note: ").to_string())
+            }
+            (other, _) => other,
+        }
+    }
+
+    /// Adds a letter sent to the practice's correspondence record; a warning to print when it
+    /// could not be added.
+    fn record_letter(
+        &self,
+        register: &crate::register::Register,
+        letter: &crate::letter::Letter,
+        notice: Option<&NoticeGroup>,
+        input: &Input,
+    ) -> Option<String> {
+        let kind = self.options.kind;
+        let sent_kind = match kind {
+            LetterKind::Enquiry => SentKind::Enquiry,
+            LetterKind::FollowUp => SentKind::FollowUp,
+            LetterKind::Notice => SentKind::Notice,
+            LetterKind::Actions => return None,
+        };
+        let Input::File(register_path) = input else {
+            return None;
+        };
+        if !self.record {
+            return None;
+        }
+        let icb = &register.icb;
+        let to = match notice {
+            Some(n) => n.to.clone(),
+            None => match icb.addressee.as_ref().and_then(|a| a.role.clone()) {
+                Some(role) => format!("{} ({role})", icb.name),
+                None => icb.name.clone(),
+            },
+        };
+        let sent = Sent {
+            kind: sent_kind,
+            date: self.options.date,
+            reference: letter.frame.our_ref.clone(),
+            to,
+            reply_by: self
+                .options
+                .date
+                .checked_add(i32::from(self.options.reply_days).days())
+                .ok(),
+            flows: notice.map(|n| n.flows.clone()).unwrap_or_default(),
+            asked: letter.asked.clone(),
+            span: Default::default(),
+        };
+        let path = crate::record::path_for(register_path);
+        match crate::record::write::add_letter(
+            &path,
+            &register.practice.ods_code,
+            &register.practice.name,
+            &sent,
+        ) {
+            Ok(()) => None,
+            // Writing an already-sent letter again (to look at it, or from a sample) is normal.
+            Err(e @ crate::record::write::WriteError::AlreadySent { .. }) => {
+                Some(format!("note: {e}"))
+            }
+            Err(e) => Some(format!(
+                "gpdata: warning: the letter was written, but not added to `{}`: {e}",
+                display_path(&path)
+            )),
         }
     }
 }
@@ -480,7 +660,7 @@ mod tests {
 
     #[test]
     fn an_output_file_is_for_one_letter_and_its_ending_sets_the_format() {
-        let choose = |o: &str, f, n| Target::choose(Some(Path::new(o)), f, n);
+        let choose = |o: &str, f, n| Target::choose(Some(Path::new(o)), f, n, LetterKind::Enquiry);
         assert_eq!(
             choose("x.md", None, 1),
             Ok((Target::File("x.md".into()), LetterFormat::Md))
@@ -509,5 +689,9 @@ mod tests {
                 .unwrap_err()
                 .contains("standard output")
         );
+        let notice = |o: &str| Target::choose(Some(Path::new(o)), None, 1, LetterKind::Notice);
+        assert!(notice("n.pdf").unwrap_err().contains("need a folder"));
+        assert!(notice("-").unwrap_err().contains("need a folder"));
+        assert!(notice("notices").is_ok());
     }
 }

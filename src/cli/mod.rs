@@ -5,10 +5,12 @@ mod args;
 mod audit;
 mod catalogue;
 mod check;
+mod diff;
 mod explain;
 mod init;
 mod letter;
 mod misc;
+mod status;
 
 use std::io::{IsTerminal, Write};
 use std::sync::OnceLock;
@@ -73,6 +75,8 @@ pub fn run() -> i32 {
         Command::Audit(a) => audit::run(&a),
         Command::Explain(a) => explain::run(&a),
         Command::Letter(a) => letter::run(&a),
+        Command::Status(a) => status::run(&a),
+        Command::Diff(a) => diff::run(&a),
         Command::Policy { command } => misc::policy(command),
         Command::Templates { command } => misc::templates(command),
         Command::Catalogue { command } => catalogue::run(&command),

@@ -10,8 +10,11 @@ use serde::Serialize;
 use crate::catalogue::Catalogue;
 use crate::dates;
 use crate::policy::{Decision, Outcome, Policy};
+use crate::record::Record;
 use crate::register::{Choice, Flow, IcbRole, OptOutHandling, Register};
 
+use super::actions::{ActionsView, actions_view};
+use super::sequence::{self, NoticeGroup, SequenceView};
 use super::templates::LetterKind;
 
 /// Options that shape a letter beyond the register.
@@ -25,9 +28,10 @@ pub struct LetterOptions {
     pub reply_days: u16,
     /// Our reference (default ODSCODE/DSA/1 or /2).
     pub reference: Option<String>,
-    /// For a follow-up: the first letter's date.
+    /// For a follow-up: the first letter's date (default: from the correspondence record).
     pub previous_date: Option<Date>,
-    /// For a follow-up: the first letter's reference.
+    /// For a follow-up: the first letter's reference (default: from the record, or
+    /// ODSCODE/DSA/1).
     pub previous_reference: Option<String>,
     /// Leave processors' and platforms' names out of the letter (some LMCs advise naming no
     /// company in a letter of this kind).
@@ -60,10 +64,38 @@ pub struct FlowView {
     catalogue: String,
 }
 
+/// A flow a notice is about.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoticeFlow {
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Who receives the data.
+    pub recipient: String,
+    /// Its purpose in words.
+    pub purpose: &'static str,
+    /// What leaves, in words.
+    pub data: &'static str,
+    /// The agreement's reference, or empty.
+    pub agreement_reference: String,
+    /// How leaving works, and any notice period, when the catalogue knows.
+    pub leaving: String,
+}
+
+/// The notice being written: to whom, and about which flows.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct NoticeView {
+    /// To whom.
+    pub to: String,
+    /// The flows.
+    pub flows: Vec<NoticeFlow>,
+}
+
 /// The letter-specific values.
 #[derive(Debug, Clone, Serialize)]
 pub struct LetterView {
-    /// `enquiry` or `follow-up`.
+    /// `enquiry`, `follow-up`, `notice` or `actions`.
     pub kind: &'static str,
     /// "14 May 2026".
     pub date: String,
@@ -100,23 +132,20 @@ pub struct Context {
     asked: Vec<FlowView>,
     elsewhere: Vec<FlowView>,
     flows: Vec<FlowView>,
+    sequence: SequenceView,
+    notice: NoticeView,
+    actions: ActionsView,
 }
 
-/// The reference used when none is given: ODSCODE/DSA/1 for the enquiry, /2 for a follow-up.
-pub fn default_reference(ods_code: &str, kind: LetterKind) -> String {
-    let n = match kind {
-        LetterKind::Enquiry => 1,
-        LetterKind::FollowUp => 2,
-    };
-    format!("{ods_code}/DSA/{n}")
-}
+impl Context {
+    /// What the record tells a follow-up.
+    pub fn sequence(&self) -> &SequenceView {
+        &self.sequence
+    }
 
-impl LetterOptions {
-    /// This letter's reference: the one given, or the default for the practice and kind.
-    pub fn reference_for(&self, ods_code: &str) -> String {
-        self.reference
-            .clone()
-            .unwrap_or_else(|| default_reference(ods_code, self.kind))
+    /// The reference the letter carries.
+    pub fn reference(&self) -> &str {
+        &self.letter.reference
     }
 }
 
@@ -132,6 +161,16 @@ pub fn decision_title(outcome: Outcome) -> &'static str {
     }
 }
 
+/// What one letter is written from beyond the register and its decisions: the practice's
+/// correspondence record, and for a notice the body and flows it is for.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Extras<'a> {
+    /// The correspondence record.
+    pub record: Option<&'a Record>,
+    /// For a notice: to whom, about which flows.
+    pub notice: Option<&'a NoticeGroup>,
+}
+
 /// Builds the template context.
 pub fn build(
     register: &Register,
@@ -139,6 +178,7 @@ pub fn build(
     policy: &Policy,
     catalogue: &Catalogue,
     options: &LetterOptions,
+    extras: Extras,
 ) -> Context {
     let views: Vec<FlowView> = register
         .flows
@@ -173,19 +213,51 @@ pub fn build(
         .date
         .checked_add(i32::from(options.reply_days).days())
         .unwrap_or(options.date);
+    let sequence = if options.kind == LetterKind::FollowUp {
+        sequence::sequence_view(extras.record, register, decisions)
+    } else {
+        SequenceView::default()
+    };
+    let reference = options.reference.clone().unwrap_or_else(|| {
+        sequence::default_reference(
+            ods,
+            options.kind,
+            options.date,
+            extras.record,
+            extras.notice,
+        )
+    });
     let letter = LetterView {
         kind: options.kind.as_str(),
         date: dates::long(options.date),
         iso_date: options.date.to_string(),
-        reference: options.reference_for(ods),
+        reference,
         reply_by: dates::long(reply_by),
         reply_days: options.reply_days,
-        previous_date: options.previous_date.map(dates::long).unwrap_or_default(),
+        previous_date: options
+            .previous_date
+            .map(dates::long)
+            .unwrap_or_else(|| sequence.first_date.clone()),
         previous_reference: options
             .previous_reference
             .clone()
-            .unwrap_or_else(|| default_reference(ods, LetterKind::Enquiry)),
+            .or_else(|| Some(sequence.first_reference.clone()).filter(|r| !r.is_empty()))
+            .unwrap_or_else(|| format!("{ods}/DSA/1")),
         omit_supplier_names: options.omit_supplier_names,
+    };
+    let notice = extras
+        .notice
+        .map(|group| notice_view(group, register, catalogue))
+        .unwrap_or_default();
+    let actions = if options.kind == LetterKind::Actions {
+        actions_view(
+            register,
+            decisions,
+            catalogue,
+            &sequence::notice_groups(register, decisions),
+        )
+    } else {
+        ActionsView::default()
     };
     let mut counts = serde_json::Map::new();
     for outcome in Outcome::ALL {
@@ -208,6 +280,37 @@ pub fn build(
         asked,
         elsewhere,
         flows: views,
+        sequence,
+        notice,
+        actions,
+    }
+}
+
+/// The notice's view of its flows.
+fn notice_view(group: &NoticeGroup, register: &Register, catalogue: &Catalogue) -> NoticeView {
+    let flows = group
+        .flows
+        .iter()
+        .filter_map(|id| register.flows.iter().find(|f| &f.id == id))
+        .map(|f| NoticeFlow {
+            id: f.id.clone(),
+            name: f.name.clone(),
+            recipient: f.recipient.clone(),
+            purpose: f.purpose.phrase(),
+            data: f.data.phrase(),
+            agreement_reference: f.agreement.reference.clone().unwrap_or_default(),
+            leaving: f
+                .derived
+                .entry
+                .as_ref()
+                .and_then(|e| catalogue.entry(&e.entry))
+                .and_then(|e| e.leaving.clone())
+                .unwrap_or_default(),
+        })
+        .collect();
+    NoticeView {
+        to: group.to.clone(),
+        flows,
     }
 }
 
@@ -266,7 +369,7 @@ fn view(
         rule: decision.decided_by.clone().unwrap_or_else(|| "none".into()),
         rule_title: decisive.map(|m| m.title.clone()).unwrap_or_default(),
         rationale: decisive.map(|m| m.rationale.clone()).unwrap_or_default(),
-        questions: decision.questions.clone(),
+        questions: decision.questions.iter().map(|q| q.text.clone()).collect(),
         icb_manages: flow.icb_role != IcbRole::None,
         runs_it,
         opt_out_note: opt_out_note(flow, register),

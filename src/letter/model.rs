@@ -95,6 +95,9 @@ pub struct Letter {
     pub markdown: String,
     /// The annex as the template rendered it (Markdown); empty when there is none.
     pub annex_markdown: String,
+    /// The questions the letter puts, as the correspondence record keeps them.
+    #[serde(skip)]
+    pub asked: Vec<crate::record::Asked>,
 }
 
 /// Plain text of inline runs.

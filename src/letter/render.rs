@@ -11,9 +11,9 @@ use crate::policy::{Decision, Policy};
 use crate::register::{Contractor, Register};
 
 use super::blocks;
-use super::context::{self, LetterOptions};
+use super::context::{self, Extras, LetterOptions};
 use super::model::{Block, Frame, Letter, Meta, plain};
-use super::templates::{TemplateSource, as_source};
+use super::templates::{LetterKind, TemplateSource, as_source};
 
 /// Writes register text into the template's Markdown so it prints exactly as written and can
 /// never change the letter's structure: characters that mean something in Markdown are escaped
@@ -147,7 +147,31 @@ impl Renderer {
         catalogue: &Catalogue,
         options: &LetterOptions,
     ) -> Result<Letter, Box<Diagnostic>> {
-        let context = context::build(register, decisions, policy, catalogue, options);
+        self.render_with(
+            register,
+            decisions,
+            policy,
+            catalogue,
+            options,
+            Extras::default(),
+        )
+    }
+
+    /// Renders one letter with what it needs beyond the register: the correspondence record,
+    /// and for a notice the body it goes to.
+    pub fn render_with(
+        &self,
+        register: &Register,
+        decisions: &[Decision],
+        policy: &Policy,
+        catalogue: &Catalogue,
+        options: &LetterOptions,
+        extras: Extras,
+    ) -> Result<Letter, Box<Diagnostic>> {
+        let context = context::build(register, decisions, policy, catalogue, options, extras);
+        let reference = context.reference().to_string();
+        let asked =
+            super::sequence::asked_by(options.kind, context.sequence(), register, decisions);
         let ctx = tera::Context::from_serialize(&context)
             .map_err(|e| Box::new(template_error(&self.sources, &e)))?;
         let name = format!("{}.md", options.kind.as_str());
@@ -166,7 +190,7 @@ impl Renderer {
             }
             _ => String::new(),
         };
-        let frame = frame(register, options);
+        let frame = frame(register, options, &reference, extras);
         let meta = Meta {
             title: printable(&format!(
                 "{}: {} ({})",
@@ -190,6 +214,7 @@ impl Renderer {
             annex,
             markdown,
             annex_markdown,
+            asked,
         })
     }
 }
@@ -352,7 +377,7 @@ fn is_post_nominal(word: &str) -> bool {
         || (word.contains('.') && word.len() > 2)
 }
 
-fn frame(register: &Register, options: &LetterOptions) -> Frame {
+fn frame(register: &Register, options: &LetterOptions, reference: &str, extras: Extras) -> Frame {
     let p = &register.practice;
     let i = &register.icb;
     let mut practice_lines = p.address.clone();
@@ -363,36 +388,6 @@ fn frame(register: &Register, options: &LetterOptions) -> Frame {
         practice_lines.push(email.clone());
     }
     practice_lines.push(format!("ODS code {}", p.ods_code));
-
-    let addressee = i.addressee.as_ref();
-    let named = addressee.and_then(|a| a.name.as_ref());
-    let title = addressee.and_then(|a| a.title.as_deref());
-    let mut recipient_lines = Vec::new();
-    if let Some(name) = named {
-        recipient_lines.push(match title {
-            Some(t) if !name.starts_with(t) => format!("{t} {name}"),
-            _ => name.clone(),
-        });
-    }
-    if let Some(role) = addressee.and_then(|a| a.role.as_ref()) {
-        recipient_lines.push(role.clone());
-    }
-    recipient_lines.push(i.name.clone());
-    recipient_lines.extend(i.address.iter().cloned());
-
-    let (salutation, closing) = match named {
-        Some(name) => {
-            let surname = addressee
-                .and_then(|a| a.surname.as_deref())
-                .or_else(|| surname_of(name));
-            let who = match (title, surname) {
-                (Some(t), Some(s)) => format!("{t} {s}"),
-                _ => name.clone(),
-            };
-            (format!("Dear {who}"), "Yours sincerely")
-        }
-        None => ("Dear Sir or Madam".to_string(), "Yours faithfully"),
-    };
     let signatory = p.signatory.as_ref().map_or_else(
         || match p.contractor {
             Contractor::Partnership => format!("The partners, {}", p.name),
@@ -405,24 +400,83 @@ fn frame(register: &Register, options: &LetterOptions) -> Frame {
         signatory_lines.push(role);
     }
     signatory_lines.push(format!("{} ({})", p.name, p.ods_code));
-    let mut cc = i.cc.clone();
-    for extra in [&p.dpo, &p.lmc].into_iter().flatten() {
-        if !cc.iter().any(|c| c == extra) {
-            cc.push(extra.clone());
-        }
-    }
-    let reference = options.reference_for(&p.ods_code);
-    Frame {
+    let base = Frame {
         practice_name: p.name.clone(),
         practice_lines,
-        recipient_lines,
+        recipient_lines: Vec::new(),
         date: crate::dates::long(options.date),
-        our_ref: reference,
-        salutation,
-        closing: closing.to_string(),
+        our_ref: reference.to_string(),
+        salutation: String::new(),
+        closing: String::new(),
         signatory,
         signatory_lines,
-        cc,
+        cc: Vec::new(),
+    };
+    match options.kind {
+        // The practice's own sheet: no addressee, greeting or signature.
+        LetterKind::Actions => Frame {
+            signatory: String::new(),
+            signatory_lines: Vec::new(),
+            ..base
+        },
+        // To the body that runs the flow; the ICB and the practice's DPO get copies.
+        LetterKind::Notice => {
+            let mut cc = vec![i.name.clone()];
+            cc.extend(p.dpo.iter().cloned());
+            Frame {
+                recipient_lines: extras
+                    .notice
+                    .map(|n| vec![n.to.clone()])
+                    .unwrap_or_default(),
+                salutation: "Dear Sir or Madam".into(),
+                closing: "Yours faithfully".into(),
+                cc,
+                ..base
+            }
+        }
+        LetterKind::Enquiry | LetterKind::FollowUp => {
+            let addressee = i.addressee.as_ref();
+            let named = addressee.and_then(|a| a.name.as_ref());
+            let title = addressee.and_then(|a| a.title.as_deref());
+            let mut recipient_lines = Vec::new();
+            if let Some(name) = named {
+                recipient_lines.push(match title {
+                    Some(t) if !name.starts_with(t) => format!("{t} {name}"),
+                    _ => name.clone(),
+                });
+            }
+            if let Some(role) = addressee.and_then(|a| a.role.as_ref()) {
+                recipient_lines.push(role.clone());
+            }
+            recipient_lines.push(i.name.clone());
+            recipient_lines.extend(i.address.iter().cloned());
+            let (salutation, closing) = match named {
+                Some(name) => {
+                    let surname = addressee
+                        .and_then(|a| a.surname.as_deref())
+                        .or_else(|| surname_of(name));
+                    let who = match (title, surname) {
+                        (Some(t), Some(s)) => format!("{t} {s}"),
+                        _ => name.clone(),
+                    };
+                    (format!("Dear {who}"), "Yours sincerely")
+                }
+                None => ("Dear Sir or Madam".to_string(), "Yours faithfully"),
+            };
+            let mut cc = i.cc.clone();
+            for extra in [&p.dpo, &p.lmc].into_iter().flatten() {
+                if !cc.iter().any(|c| c == extra) {
+                    cc.push(extra.clone());
+                }
+            }
+            Frame {
+                recipient_lines,
+                salutation,
+                closing: closing.to_string(),
+                cc,
+                ..base
+            }
+        }
     }
 }
 

@@ -2,9 +2,9 @@
 //! folder.
 //!
 //! A template folder given with `--templates DIR` may hold any of the built-in templates' file
-//! names (`enquiry.md`, `follow-up.md`); a file found there replaces the built-in template of the
-//! same name, the others stay built in. Only those names are ever read, so a template name can
-//! never reach outside the folder.
+//! names (`enquiry.md`, `follow-up.md`, `notice.md`, `actions.md`); a file found there replaces
+//! the built-in template of the same name, the others stay built in. Only those names are ever
+//! read, so a template name can never reach outside the folder.
 
 use std::path::Path;
 
@@ -19,6 +19,11 @@ pub enum LetterKind {
     Enquiry,
     /// The chaser: cites the first letter and restates what is unanswered.
     FollowUp,
+    /// A notice to a body other than the ICB that runs a flow the practice withdraws from: one
+    /// per body.
+    Notice,
+    /// The practice's own list of what to do (not for posting).
+    Actions,
 }
 
 /// One built-in letter: its kind, name (file and template name without `.md`), what it is, and
@@ -48,6 +53,18 @@ pub const BUILTIN: &[Builtin] = &[
         about: "the letter chasing what the ICB has not answered",
         text: include_str!("../../templates/follow-up.md"),
     },
+    Builtin {
+        kind: LetterKind::Notice,
+        name: "notice",
+        about: "a notice of withdrawal to a body other than the ICB, one per body",
+        text: include_str!("../../templates/notice.md"),
+    },
+    Builtin {
+        kind: LetterKind::Actions,
+        name: "actions",
+        about: "the practice's own list of what to do and where (not for posting)",
+        text: include_str!("../../templates/actions.md"),
+    },
 ];
 
 impl LetterKind {
@@ -62,6 +79,16 @@ impl LetterKind {
     /// The name used in file names and template names.
     pub fn as_str(self) -> &'static str {
         self.builtin().name
+    }
+
+    /// True for letters that go to the ICB (and so ask it questions and await its reply).
+    pub fn to_icb(self) -> bool {
+        matches!(self, LetterKind::Enquiry | LetterKind::FollowUp)
+    }
+
+    /// True for what is posted to someone and so goes in the correspondence record.
+    pub fn is_sent(self) -> bool {
+        !matches!(self, LetterKind::Actions)
     }
 }
 
@@ -96,7 +123,9 @@ pub fn resolve(dir: Option<&Path>) -> Result<Vec<TemplateSource>, Box<Diagnostic
                 ),
             )
             .with_file_name(&display_path(dir))
-            .with_help("give a folder holding enquiry.md and/or follow-up.md"),
+            .with_help(
+                "give a folder holding any of enquiry.md, follow-up.md, notice.md and actions.md",
+            ),
         ));
     }
     let mut out = Vec::new();

@@ -16,17 +16,24 @@ pub fn to_text(letter: &Letter) -> String {
     for line in &f.recipient_lines {
         let _ = writeln!(out, "{line}");
     }
-    let _ = writeln!(out, "\n{}\nOur ref: {}\n", f.date, f.our_ref);
-    let _ = writeln!(out, "{},\n", f.salutation);
+    if !f.recipient_lines.is_empty() {
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{}\nOur ref: {}\n", f.date, f.our_ref);
+    if !f.salutation.is_empty() {
+        let _ = writeln!(out, "{},\n", f.salutation);
+    }
     if !letter.subject.is_empty() {
         let _ = writeln!(out, "{}\n", letter.subject);
     }
     for block in &letter.body {
         text_block(&mut out, block, "");
     }
-    let _ = writeln!(out, "{}\n\n\n{}", f.closing, f.signatory);
-    for line in &f.signatory_lines {
-        let _ = writeln!(out, "{line}");
+    if !f.closing.is_empty() {
+        let _ = writeln!(out, "{}\n\n\n{}", f.closing, f.signatory);
+        for line in &f.signatory_lines {
+            let _ = writeln!(out, "{line}");
+        }
     }
     if !f.cc.is_empty() {
         let _ = writeln!(out, "\ncc: {}", f.cc.join("; "));
@@ -122,12 +129,21 @@ pub fn to_markdown(letter: &Letter) -> String {
     for line in &f.recipient_lines {
         let _ = writeln!(out, "{line}  ");
     }
-    let _ = writeln!(out, "\n{}  \nOur ref: {}\n", f.date, f.our_ref);
-    let _ = writeln!(out, "{},\n", f.salutation);
+    if !f.recipient_lines.is_empty() {
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{}  \nOur ref: {}\n", f.date, f.our_ref);
+    if !f.salutation.is_empty() {
+        let _ = writeln!(out, "{},\n", f.salutation);
+    }
     out.push_str(letter.markdown.trim());
-    let _ = writeln!(out, "\n\n{}\n\n{}  ", f.closing, f.signatory);
-    for line in &f.signatory_lines {
-        let _ = writeln!(out, "{line}  ");
+    if f.closing.is_empty() {
+        out.push('\n');
+    } else {
+        let _ = writeln!(out, "\n\n{}\n\n{}  ", f.closing, f.signatory);
+        for line in &f.signatory_lines {
+            let _ = writeln!(out, "{line}  ");
+        }
     }
     if !f.cc.is_empty() {
         let _ = writeln!(out, "\ncc: {}", f.cc.join("; "));

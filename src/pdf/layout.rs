@@ -678,13 +678,15 @@ pub fn layout(letter: &Letter) -> Layout {
         Align::Left,
         14.0,
     );
-    ts.plain_lines(
-        &[format!("{},", f.salutation)],
-        BODY,
-        Style::Regular,
-        Align::Left,
-        8.0,
-    );
+    if !f.salutation.is_empty() {
+        ts.plain_lines(
+            &[format!("{},", f.salutation)],
+            BODY,
+            Style::Regular,
+            Align::Left,
+            8.0,
+        );
+    }
     let subject = visible(&letter.subject);
     if !subject.is_empty() {
         let id = ts.elem(Kind::H(1), None);
@@ -703,27 +705,29 @@ pub fn layout(letter: &Letter) -> Layout {
     for (i, block) in letter.body.iter().enumerate() {
         ts.block(block, None, LEFT, WIDTH, letter.body.get(i + 1));
     }
-    // Keep the closing, signature and cc together.
-    let closing_h = (4.0 + f.signatory_lines.len() as f32) * BODY * LEADING + 40.0;
-    if closing_h > ts.room() {
-        ts.new_page();
+    // Keep the closing, signature and cc together. A sheet for the practice has none.
+    if !f.closing.is_empty() {
+        let closing_h = (4.0 + f.signatory_lines.len() as f32) * BODY * LEADING + 40.0;
+        if closing_h > ts.room() {
+            ts.new_page();
+        }
+        ts.y += 4.0;
+        ts.plain_lines(
+            &[format!("{},", f.closing)],
+            BODY,
+            Style::Regular,
+            Align::Left,
+            34.0,
+        );
+        ts.plain_lines(
+            std::slice::from_ref(&f.signatory),
+            BODY,
+            Style::Bold,
+            Align::Left,
+            0.0,
+        );
+        ts.plain_lines(&f.signatory_lines, BODY, Style::Regular, Align::Left, 12.0);
     }
-    ts.y += 4.0;
-    ts.plain_lines(
-        &[format!("{},", f.closing)],
-        BODY,
-        Style::Regular,
-        Align::Left,
-        34.0,
-    );
-    ts.plain_lines(
-        std::slice::from_ref(&f.signatory),
-        BODY,
-        Style::Bold,
-        Align::Left,
-        0.0,
-    );
-    ts.plain_lines(&f.signatory_lines, BODY, Style::Regular, Align::Left, 12.0);
     if !f.cc.is_empty() {
         ts.plain_lines(
             &[format!("cc: {}", f.cc.join("; "))],

@@ -86,6 +86,19 @@ pub struct FactUse {
     /// The catalogue entry the value came from, when the register does not state it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from_catalogue: Option<String>,
+    /// The correspondence record the value came from (a reply established it), when neither
+    /// the register nor the catalogue states it; `line` and `column` are then the record's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_record: Option<RecordSource>,
+}
+
+/// The reply a fact came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordSource {
+    /// The record file.
+    pub file: String,
+    /// The reply's date.
+    pub reply: Date,
 }
 
 /// One rule that matched a flow.
@@ -107,6 +120,16 @@ pub struct Match {
     pub facts: Vec<FactUse>,
 }
 
+/// A question a rule puts about a flow, with the id a reply record answers it by:
+/// `FLOW/RULE`, and `FLOW/RULE/2` for a rule's second question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Question {
+    /// `FLOW/RULE` (or `FLOW/RULE/N`): stable while the flow and the rule keep their ids.
+    pub id: String,
+    /// The question as the letter puts it.
+    pub text: String,
+}
+
 /// The decision for one flow.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Decision {
@@ -119,9 +142,24 @@ pub struct Decision {
     /// Every matching rule, in policy order.
     pub matches: Vec<Match>,
     /// Questions for the ICB, from every matching rule, without repeats.
-    pub questions: Vec<String>,
+    pub questions: Vec<Question>,
     /// Set when the safety cap lowered a rule's action.
     pub capped: bool,
+    /// Rules whose `when:` holds but that are not in force on the audit date, with when they
+    /// are: the decision may change on another date.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_in_force: Vec<NotInForce>,
+}
+
+/// A rule that would match on another date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotInForce {
+    /// The rule's id.
+    pub rule: String,
+    /// Its action.
+    pub action: Action,
+    /// When it applies, in words.
+    pub when: String,
 }
 
 /// Decides every flow of `register` under `policy`, judging dates as of `today`.
@@ -136,10 +174,19 @@ pub fn evaluate(policy: &Policy, register: &Register, today: Date) -> Vec<Decisi
 /// Decides one flow.
 pub fn decide(policy: &Policy, flow: &Flow, today: Date) -> Decision {
     let mut matches = Vec::new();
-    let mut questions: Vec<String> = Vec::new();
+    let mut questions: Vec<Question> = Vec::new();
+    let mut not_in_force = Vec::new();
     for rule in &policy.rules {
         let mut facts = Vec::new();
         if !holds(&rule.when, flow, today, &mut facts) {
+            continue;
+        }
+        if !rule.in_force.covers(today) {
+            not_in_force.push(NotInForce {
+                rule: rule.id.clone(),
+                action: rule.action,
+                when: rule.in_force.describe(),
+            });
             continue;
         }
         // The invariant: only a flow known to be voluntary may be advised to stop; a binding,
@@ -149,10 +196,14 @@ pub fn decide(policy: &Policy, flow: &Flow, today: Date) -> Decision {
         } else {
             rule.action
         };
-        for question in &rule.ask {
-            let q = fill(question, flow);
-            if !questions.contains(&q) {
-                questions.push(q);
+        for (n, question) in rule.ask.iter().enumerate() {
+            let text = fill(question, flow);
+            if !questions.iter().any(|q| q.text == text) {
+                let id = match n {
+                    0 => format!("{}/{}", flow.id, rule.id),
+                    n => format!("{}/{}/{}", flow.id, rule.id, n + 1),
+                };
+                questions.push(Question { id, text });
             }
         }
         facts.sort_by_key(|f| (f.line, f.column));
@@ -175,6 +226,7 @@ pub fn decide(policy: &Policy, flow: &Flow, today: Date) -> Decision {
         capped: matches.iter().any(|m| m.applied != m.action),
         matches,
         questions,
+        not_in_force,
     }
 }
 
@@ -254,7 +306,8 @@ fn holds(condition: &Condition, flow: &Flow, today: Date, facts: &mut Vec<FactUs
         Condition::Test { fact, test } => {
             let value = flow.get(*fact);
             let result = passes(test, &value, today);
-            let span = flow.span_of(*fact);
+            let recorded = flow.derived.from_record.iter().find(|r| r.fact == *fact);
+            let span = recorded.map_or_else(|| flow.span_of(*fact), |r| r.span);
             let from_catalogue = flow
                 .derived
                 .inherited
@@ -267,6 +320,10 @@ fn holds(condition: &Condition, flow: &Flow, today: Date, facts: &mut Vec<FactUs
                 line: span.line,
                 column: span.column,
                 from_catalogue,
+                from_record: recorded.map(|r| RecordSource {
+                    file: r.file.clone(),
+                    reply: r.date,
+                }),
             });
             result
         }

@@ -16,7 +16,16 @@ use super::model::*;
 use super::safety;
 
 const TOP: &[&str] = &["policy", "title", "version", "rules"];
-const RULE: &[&str] = &["id", "title", "when", "action", "rationale", "cites", "ask"];
+const RULE: &[&str] = &[
+    "id",
+    "title",
+    "when",
+    "action",
+    "rationale",
+    "cites",
+    "ask",
+    "in_force",
+];
 const COMBINATORS: [&str; 3] = ["all", "any", "not"];
 
 /// Parses and validates a policy; `None` when it has errors. Warnings are returned either way.
@@ -154,6 +163,9 @@ fn read_rule(ctx: &mut Ctx, node: &Node, index: usize) -> Option<Rule> {
             ctx.text_list(n, &format!("{label}.ask"))
         })
         .unwrap_or_default();
+    let in_force = map
+        .get("in_force")
+        .and_then(|n| read_in_force(ctx, n, &label));
     map.finish(ctx);
     Some(Rule {
         id: id?.0,
@@ -163,8 +175,32 @@ fn read_rule(ctx: &mut Ctx, node: &Node, index: usize) -> Option<Rule> {
         rationale: rationale?.0,
         cites,
         ask,
+        in_force: in_force.unwrap_or_default(),
         span,
     })
+}
+
+/// `in_force: {from: DATE, until: DATE}`: the days a rule applies (either end may be left out).
+fn read_in_force(ctx: &mut Ctx, node: &Node, label: &str) -> Option<InForce> {
+    let mut map = ctx.map(node, &format!("{label}.in_force"), &["from", "until"])?;
+    let from = map
+        .get("from")
+        .and_then(|n| ctx.date(n, &format!("{label}.in_force.from")));
+    let until_node = map.get("until");
+    let until = until_node.and_then(|n| ctx.date(n, &format!("{label}.in_force.until")));
+    map.finish(ctx);
+    if let (Some(f), Some(u), Some(n)) = (from, until, until_node)
+        && u < f
+    {
+        ctx.report(
+            Code::InvalidDate,
+            n.span,
+            format!("`{label}.in_force`: the rule would end ({u}) before it starts ({f})"),
+            Some("check the two dates".into()),
+        );
+        return None;
+    }
+    Some(InForce { from, until })
 }
 
 /// Reports every `{word}` in a rule's text (or list of texts) that is not a placeholder gpdata

@@ -8,6 +8,7 @@ pub mod safety;
 
 use std::path::Path;
 
+pub use eval::Question;
 pub use eval::{Decision, FactUse, Match, Outcome, decide, evaluate};
 pub use model::*;
 

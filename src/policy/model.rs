@@ -92,8 +92,40 @@ pub struct Rule {
     pub cites: Option<String>,
     /// Questions for the ICB; `{recipient}`, `{name}` and `{id}` are filled in per flow.
     pub ask: Vec<String>,
+    /// The days the rule applies: an audit dated outside them does not use it.
+    pub in_force: InForce,
     /// Where the rule starts in the policy file.
     pub span: Span,
+}
+
+/// The days a rule applies, from and until (inclusive); either end may be open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct InForce {
+    /// The first day.
+    pub from: Option<jiff::civil::Date>,
+    /// The last day.
+    pub until: Option<jiff::civil::Date>,
+}
+
+impl InForce {
+    /// True on `day`.
+    pub fn covers(&self, day: jiff::civil::Date) -> bool {
+        self.from.is_none_or(|f| day >= f) && self.until.is_none_or(|u| day <= u)
+    }
+
+    /// "from 1 June 2026", "until 31 March 2027", "from … until …", or "" when always.
+    pub fn describe(&self) -> String {
+        match (self.from, self.until) {
+            (Some(f), Some(u)) => format!(
+                "from {} until {}",
+                crate::dates::long(f),
+                crate::dates::long(u)
+            ),
+            (Some(f), None) => format!("from {}", crate::dates::long(f)),
+            (None, Some(u)) => format!("until {}", crate::dates::long(u)),
+            (None, None) => String::new(),
+        }
+    }
 }
 
 /// A condition over a flow's facts.

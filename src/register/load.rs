@@ -591,6 +591,20 @@ fn read_id(ctx: &mut Ctx, map: &mut MapReader, label: &str, flow: &mut Flow) -> 
     Some(id)
 }
 
+/// Reads one fact's value written at `node` (for facts stated outside a register, such as a
+/// reply that establishes one); `None`, with a diagnostic, when it is not a valid value.
+pub fn read_fact(ctx: &mut Ctx, node: &Node, def: &FactDef, field: &str) -> Option<Value> {
+    match def.kind {
+        Kind::Party => read_counterparty(ctx, node, field).map(|(p, _)| Value::Party(Some(p))),
+        kind => read_value(ctx, node, kind, field),
+    }
+}
+
+/// Sets one fact of `flow` to `value`.
+pub fn set_fact(flow: &mut Flow, def: &FactDef, value: Value) {
+    write(flow, def, value);
+}
+
 /// Reads one fact's value by its kind; `None` (with a diagnostic) when it is not valid.
 fn read_value(ctx: &mut Ctx, node: &Node, kind: Kind, field: &str) -> Option<Value> {
     match kind {

@@ -8,7 +8,7 @@ mod shapes;
 
 pub use choice::Choice;
 pub use facts::{FACTS, Fact, FactDef};
-pub use load::{Blocks, Layout, is_flow_id, read_flow_with};
+pub use load::{Blocks, Layout, is_flow_id, read_fact, read_flow_with, set_fact};
 pub use model::*;
 
 use crate::reader::Ctx;

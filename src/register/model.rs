@@ -615,6 +615,22 @@ pub struct Derived {
     pub inherited: Vec<super::facts::Fact>,
     /// Why gpdata does not take a flow recorded as voluntary at its word, when it does not.
     pub doubt: Option<Doubt>,
+    /// Facts taken from replies in the practice's correspondence record, because neither the
+    /// register nor the catalogue states them.
+    pub from_record: Vec<FromRecord>,
+}
+
+/// A fact a reply established.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FromRecord {
+    /// The fact.
+    pub fact: super::facts::Fact,
+    /// The reply's date.
+    pub date: jiff::civil::Date,
+    /// The record file, and where in it the fact is written.
+    pub file: String,
+    /// Where in the record.
+    pub span: Span,
 }
 
 /// A catalogue entry a flow was matched to.

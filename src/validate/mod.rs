@@ -2,6 +2,7 @@
 //! ([`resolve`]: inherited facts, contradictions, doubts about "voluntary"), work out the derived
 //! facts, and lint it for gaps and contradictions. Every later stage works on what this returns.
 
+mod from_record;
 mod lint;
 mod resolve;
 
@@ -13,6 +14,7 @@ use jiff::civil::Date;
 use crate::catalogue::Catalogue;
 use crate::diag::{self, Diagnostic};
 use crate::reader::Ctx;
+use crate::record::{self, Record};
 use crate::register::{self, Register};
 use crate::source::display_path;
 use crate::source::{self, SourceFile};
@@ -48,7 +50,10 @@ pub struct Loaded {
     pub name: String,
     /// The register, when the file had no errors.
     pub register: Option<Register>,
-    /// Every diagnostic, sorted by position.
+    /// The practice's correspondence record, when it has one (beside the register) and it has
+    /// no errors.
+    pub record: Option<Record>,
+    /// Every diagnostic (the register's and its record's), sorted by file and position.
     pub diags: Vec<Diagnostic>,
 }
 
@@ -64,13 +69,20 @@ pub fn load_path(path: &Path, today: Date) -> Loaded {
     load_path_with(path, &Env::builtin(today))
 }
 
-/// Loads the register at `path` against `env`.
+/// Loads the register at `path` against `env`, with its correspondence record
+/// (`NAME.record.yaml` beside it) when there is one.
 pub fn load_path_with(path: &Path, env: &Env) -> Loaded {
+    let record_path = record::path_for(path);
+    let record = match std::fs::symlink_metadata(&record_path) {
+        Ok(_) => Some(source::read_source(&record_path)),
+        Err(_) => None,
+    };
     match source::read_source(path) {
-        Ok(file) => load_with(file, env),
+        Ok(file) => load_with_record(file, record, env),
         Err(d) => Loaded {
             name: display_path(path),
             register: None,
+            record: None,
             diags: vec![*d],
         },
     }
@@ -83,7 +95,30 @@ pub fn load(file: Arc<SourceFile>, today: Date) -> Loaded {
 
 /// Loads a register held in memory against `env`.
 pub fn load_with(file: Arc<SourceFile>, env: &Env) -> Loaded {
+    load_with_record(file, None, env)
+}
+
+/// Loads a register held in memory, with its record (read, or why it could not be), against
+/// `env`. Facts a reply establishes fill what neither the register nor the catalogue states.
+pub fn load_with_record(
+    file: Arc<SourceFile>,
+    record_file: Option<Result<Arc<SourceFile>, Box<Diagnostic>>>,
+    env: &Env,
+) -> Loaded {
     let mut ctx = Ctx::new(file.clone());
+    let mut record_diags = Vec::new();
+    let record = match record_file {
+        None => None,
+        Some(Err(d)) => {
+            record_diags.push(*d);
+            None
+        }
+        Some(Ok(record_file)) => {
+            let (record, diags) = record::read(record_file.clone());
+            record_diags.extend(diags);
+            record.map(|r| (r, record_file))
+        }
+    };
     let mut register = match yaml::parse(&file) {
         Ok(root) => register::read(&mut ctx, &root),
         Err(d) => {
@@ -93,15 +128,23 @@ pub fn load_with(file: Arc<SourceFile>, env: &Env) -> Loaded {
     };
     if let Some(register) = &mut register {
         resolve::resolve(&mut ctx, register, env);
+        if let Some((record, record_file)) = &record {
+            let mut record_ctx = Ctx::new(record_file.clone());
+            from_record::apply(&mut record_ctx, register, record);
+            record_diags.extend(record_ctx.diags);
+        }
         derive(register, env);
         lint::lint(&mut ctx, register, env);
     }
     let mut diags = ctx.diags;
     diag::sort(&mut diags);
-    let register = register.filter(|_| !diags.iter().any(Diagnostic::is_error));
+    diag::sort(&mut record_diags);
+    diags.extend(record_diags);
+    let ok = !diags.iter().any(Diagnostic::is_error);
     Loaded {
         name: file.name.clone(),
-        register,
+        register: register.filter(|_| ok),
+        record: record.map(|(r, _)| r).filter(|_| ok),
         diags,
     }
 }
