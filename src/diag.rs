@@ -93,6 +93,9 @@ codes! {
     CatalogueMatch = "catalogue-match", Warning, "A flow that names no catalogue entry looks like one.";
     InactiveFlow = "inactive-flow", Warning, "The catalogue says the flow is dormant or has ended.";
     DuplicateEntry = "duplicate-entry", Error, "Two catalogue or ICB entries share an id, or a local entry has the id of a national one.";
+    ImportColumn = "import-column", Error, "A spreadsheet to import lacks a column gpdata needs (the agreement's name, the organisation).";
+    ImportUnknownColumn = "import-unknown-column", Warning, "A spreadsheet to import has a column gpdata does not read.";
+    ImportValue = "import-value", Warning, "A spreadsheet cell gpdata cannot read as the fact its column holds; the register says unknown.";
     RecordMismatch = "record-mismatch", Error, "A correspondence record is for a different practice than its register.";
     DuplicateReference = "duplicate-reference", Warning, "Two letters in a correspondence record have the same reference.";
     UnknownLetter = "unknown-letter", Warning, "A reply answers a letter the record does not have, or is dated before it.";

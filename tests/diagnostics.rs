@@ -153,6 +153,18 @@ fn trigger(code: Code, tmp: &std::path::Path) -> Vec<String> {
             .unwrap();
             own(gpdata::catalogue::Catalogue::with_local(&dir).1)
         }
+        Code::ImportColumn | Code::ImportUnknownColumn | Code::ImportValue => {
+            let sheet = match code {
+                Code::ImportColumn => "tests/fixtures/import/no-organisation.csv",
+                _ => "tests/fixtures/import/checklist.csv",
+            };
+            let out = gpdata()
+                .args(["import", sheet, "--icb", "QOQ", "-o"])
+                .arg(tmp.join(format!("import-{name}")))
+                .output()
+                .unwrap();
+            codes_in(&stderr(&out))
+        }
         other => panic!("no fixture for {}", other.as_str()),
     }
 }

@@ -4,6 +4,7 @@
 pub mod csv;
 pub mod json;
 pub mod table;
+pub mod xlsx;
 
 use std::collections::BTreeMap;
 
@@ -59,7 +60,7 @@ impl FlowRow {
     pub fn new(flow: &Flow, decision: Decision) -> Self {
         let facts = FACTS
             .iter()
-            .filter_map(|d| d.column.map(|c| (c, flow.get(d.fact).display())))
+            .filter_map(|d| d.column.map(|c| (c, flow.get(d.fact).cell())))
             .collect();
         FlowRow {
             id: flow.id.clone(),
@@ -183,6 +184,53 @@ pub fn run(
         },
         sink,
     );
+}
+
+/// Which rows an audit lists: every flow, one row per practice, or each flow id across
+/// practices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// One row per flow of every register.
+    Flows,
+    /// One row per practice, with counts by decision.
+    Practices,
+    /// One row per flow id, with counts by decision across practices.
+    FlowIds,
+}
+
+impl View {
+    /// The word used on the command line and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            View::Flows => "flows",
+            View::Practices => "practices",
+            View::FlowIds => "flow-ids",
+        }
+    }
+}
+
+/// A register's errors in one line for a spreadsheet cell: the first few, each with its line
+/// and column, and how many more.
+pub fn errors_in_brief(diags: &[Diagnostic]) -> String {
+    let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
+    let mut parts: Vec<String> = errors
+        .iter()
+        .take(3)
+        .map(|d| match d.span {
+            Some(s) => format!(
+                "line {}, column {}: {} ({})",
+                s.line,
+                s.column,
+                d.message,
+                d.code.as_str()
+            ),
+            None => format!("{} ({})", d.message, d.code.as_str()),
+        })
+        .collect();
+    if errors.len() > 3 {
+        parts.push(format!("and {} more", errors.len() - 3));
+    }
+    crate::source::printable(&parts.join("; ")).into_owned()
 }
 
 /// How often each flow id got each outcome across practices.

@@ -81,6 +81,19 @@ pub(super) enum Command {
     /// Compare decisions: two registers (or folders), or one register under two dates or
     /// policies, showing which decisions changed and why.
     Diff(DiffArgs),
+    /// Write the area report: one HTML file an LMC can email, with the area's decisions, each
+    /// practice's, the flows most often withdrawn or queried, what most needs chasing and the
+    /// registers with errors.
+    Report(ReportArgs),
+    /// Turn a spreadsheet of data sharing agreements (xlsx, ods or CSV) into registers, one per
+    /// practice.
+    ///
+    /// The first row names the columns; gpdata reads the agreement's name and organisation (both
+    /// needed), and the practice's ODS code and name, the ICB code, purpose, direct care or
+    /// secondary, legal basis, obligation, DPIA, status, date signed, expiry date, reference and
+    /// notes (the README lists every header it recognises). A cell it cannot read is left
+    /// unknown, with a warning naming its sheet, row and column.
+    Import(ImportArgs),
     /// Print or check policies (the rules the audit applies).
     Policy {
         #[command(subcommand)]
@@ -322,6 +335,8 @@ pub(super) enum AuditFormat {
     Csv,
     /// JSON (documented in the README).
     Json,
+    /// An Excel workbook with a sheet per view (needs -o FILE.xlsx).
+    Xlsx,
 }
 
 /// Which audit view to print.
@@ -384,10 +399,13 @@ pub(super) struct AuditArgs {
     #[arg(long, value_enum, default_value = "table")]
     pub(super) format: AuditFormat,
     /// What to list: `flows` (every flow), `practices` (counts per practice) or `flow-ids`
-    /// (each flow id across practices). Default: flows for one register, practices and
-    /// flow ids for several; CSV always lists flows unless told otherwise.
+    /// (each flow id across practices). Default: for the table, flows for one register and
+    /// practices and flow ids for several; for CSV and JSON, flows. The xlsx workbook has all.
     #[arg(long, value_enum)]
     pub(super) view: Option<AuditView>,
+    /// Write to this file instead of standard output (an xlsx workbook needs one).
+    #[arg(short, long, value_name = "FILE")]
+    pub(super) output: Option<PathBuf>,
     #[command(flatten)]
     pub(super) policy: PolicyArg,
     #[command(flatten)]
@@ -422,6 +440,50 @@ pub(super) enum ExplainFormat {
     Text,
     /// JSON.
     Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub(super) struct ReportArgs {
+    /// Register files or folders.
+    #[arg(required = true, value_name = "PATH")]
+    pub(super) paths: Vec<PathBuf>,
+    /// The HTML file to write.
+    #[arg(short, long, value_name = "FILE", default_value = "report.html")]
+    pub(super) output: PathBuf,
+    /// The report's title.
+    #[arg(long, default_value = "Data sharing across the area")]
+    pub(super) title: String,
+    #[command(flatten)]
+    pub(super) policy: PolicyArg,
+    #[command(flatten)]
+    pub(super) date: DateArg,
+    #[command(flatten)]
+    pub(super) jobs: JobsArg,
+    #[command(flatten)]
+    pub(super) catalogue: CatalogueArg,
+}
+
+#[derive(Debug, clap::Args)]
+pub(super) struct ImportArgs {
+    /// The spreadsheet: .xlsx, .xlsm, .ods, .xls or .csv.
+    pub(super) file: PathBuf,
+    /// The sheet to read (default: the first).
+    #[arg(long)]
+    pub(super) sheet: Option<String>,
+    /// The practice's ODS code, for a sheet of one practice's agreements with no practice column.
+    #[arg(long, value_name = "ODS")]
+    pub(super) practice: Option<String>,
+    /// The ICB's ODS code, when the sheet has no ICB column.
+    #[arg(long, value_name = "CODE")]
+    pub(super) icb: Option<String>,
+    /// The folder to write the registers in (default: the current folder); existing files are
+    /// never overwritten.
+    #[arg(short, long, value_name = "DIR")]
+    pub(super) output: Option<PathBuf>,
+    #[command(flatten)]
+    pub(super) catalogue: CatalogueArg,
+    #[command(flatten)]
+    pub(super) date: DateArg,
 }
 
 /// How status is printed.
@@ -461,7 +523,7 @@ pub(super) struct DiffArgs {
     pub(super) new: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
-    pub(super) format: AuditFormat,
+    pub(super) format: StatusFormat,
     /// The policy to judge OLD by (default: the same as NEW's).
     #[arg(long, value_name = "FILE")]
     pub(super) old_policy: Option<PathBuf>,

@@ -12,7 +12,7 @@ use crate::policy::{self, Decision, Policy};
 use crate::register::{FACTS, Flow, Register};
 use crate::suggest::plural;
 
-use super::args::{AuditFormat, DiffArgs, PolicyArg};
+use super::args::{DiffArgs, PolicyArg, StatusFormat};
 use super::{Exit, eprint, error, load_policy, print};
 
 /// One flow whose decision changed, or that came or went.
@@ -190,7 +190,7 @@ pub(super) fn run(args: &DiffArgs) -> Exit {
         format!("{} under {} {}", env.today, policy.id, policy.version)
     };
     let text = match args.format {
-        AuditFormat::Table => {
+        StatusFormat::Table => {
             let mut out = format!(
                 "before: {}, {}\nafter:  {}, {}\n\n",
                 crate::source::display_path(&args.old),
@@ -237,7 +237,7 @@ pub(super) fn run(args: &DiffArgs) -> Exit {
             }
             out
         }
-        AuditFormat::Csv => {
+        StatusFormat::Csv => {
             let mut writer = csv::WriterBuilder::new()
                 .terminator(csv::Terminator::CRLF)
                 .from_writer(Vec::new());
@@ -270,7 +270,7 @@ pub(super) fn run(args: &DiffArgs) -> Exit {
             ));
             out
         }
-        AuditFormat::Json => {
+        StatusFormat::Json => {
             let document = serde_json::json!({
                 "format": 1,
                 "before": {"path": crate::source::display_path(&args.old), "date": old_env.today.to_string(), "policy": {"id": old_policy.id, "version": old_policy.version}},

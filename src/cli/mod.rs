@@ -7,9 +7,11 @@ mod catalogue;
 mod check;
 mod diff;
 mod explain;
+mod import;
 mod init;
 mod letter;
 mod misc;
+mod report;
 mod status;
 
 use std::io::{IsTerminal, Write};
@@ -76,6 +78,8 @@ pub fn run() -> i32 {
         Command::Explain(a) => explain::run(&a),
         Command::Letter(a) => letter::run(&a),
         Command::Status(a) => status::run(&a),
+        Command::Import(a) => import::run(&a),
+        Command::Report(a) => report::run(&a),
         Command::Diff(a) => diff::run(&a),
         Command::Policy { command } => misc::policy(command),
         Command::Templates { command } => misc::templates(command),

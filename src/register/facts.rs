@@ -154,6 +154,15 @@ impl Value {
         }
     }
 
+    /// The value as a spreadsheet cell: as [`Value::display`], but empty when not recorded.
+    pub fn cell(&self) -> String {
+        match self {
+            Value::Date(None) | Value::Text(None) | Value::Party(None) => String::new(),
+            Value::List(items) if items.is_empty() => String::new(),
+            other => other.display(),
+        }
+    }
+
     /// The value as text a policy's `contains` and `present` tests look at, if recorded.
     pub fn text(&self) -> Option<String> {
         match self {
@@ -512,27 +521,33 @@ pub const FACTS: &[FactDef] = &[
         ),
         Fact::AgreementStatus,
     ),
-    falls_back(
-        def(
-            Fact::AgreementSigned,
-            "agreement.signed",
-            Kind::Date,
-            "When the practice signed the agreement.",
-            |f| Value::Date(f.agreement.signed),
-            |f, v| f.agreement.signed = v.date(),
+    column(
+        falls_back(
+            def(
+                Fact::AgreementSigned,
+                "agreement.signed",
+                Kind::Date,
+                "When the practice signed the agreement.",
+                |f| Value::Date(f.agreement.signed),
+                |f, v| f.agreement.signed = v.date(),
+            ),
+            Fact::AgreementStatus,
         ),
-        Fact::AgreementStatus,
+        "agreement_signed",
     ),
-    falls_back(
-        def(
-            Fact::AgreementExpires,
-            "agreement.expires",
-            Kind::Date,
-            "When the agreement ends.",
-            |f| Value::Date(f.agreement.expires),
-            |f, v| f.agreement.expires = v.date(),
+    column(
+        falls_back(
+            def(
+                Fact::AgreementExpires,
+                "agreement.expires",
+                Kind::Date,
+                "When the agreement ends.",
+                |f| Value::Date(f.agreement.expires),
+                |f, v| f.agreement.expires = v.date(),
+            ),
+            Fact::AgreementStatus,
         ),
-        Fact::AgreementStatus,
+        "agreement_expires",
     ),
     falls_back(
         def(
