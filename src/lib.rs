@@ -31,6 +31,7 @@ pub mod reader;
 pub mod record;
 pub mod register;
 pub mod report;
+pub mod serve;
 pub mod source;
 pub mod status;
 pub mod suggest;

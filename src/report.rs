@@ -65,8 +65,8 @@ impl Area {
     }
 }
 
-/// Text made safe for HTML.
-fn esc(text: &str) -> String {
+/// Text made safe for HTML (element text and quoted attribute values).
+pub fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -199,6 +199,22 @@ pub fn html(area: &Area, totals: &Totals, policy: &Policy, date: Date, title: &s
             if area.skipped.len() == 1 { "is" } else { "are" },
         );
     }
+    out.push_str(&sections(area, totals));
+    out.push_str("</main>\n</body>\n</html>\n");
+    out
+}
+
+impl Area {
+    /// How many practices were audited.
+    pub fn practices(&self) -> usize {
+        self.practices.len()
+    }
+}
+
+/// The report's sections (decisions, practices, flows most often stopped and queried, unknown
+/// facts, registers with errors), for the report file and for `gpdata serve`'s area page.
+pub fn sections(area: &Area, totals: &Totals) -> String {
+    let mut out = String::new();
     out.push_str(
         "<section aria-labelledby=\"area\">\n<h2 id=\"area\">Decisions across the area</h2>\n",
     );
@@ -207,7 +223,7 @@ pub fn html(area: &Area, totals: &Totals, policy: &Policy, date: Date, title: &s
     for outcome in Outcome::ALL {
         let _ = write!(
             out,
-            "<span><i style=\"background:{}\"></i>{}</span>",
+            "<span><svg width=\"12\" height=\"12\" aria-hidden=\"true\"><rect width=\"12\" height=\"12\" fill=\"{}\" stroke=\"#666\"/></svg> {}</span>",
             colour(outcome),
             outcome.as_str()
         );
@@ -228,7 +244,7 @@ pub fn html(area: &Area, totals: &Totals, policy: &Policy, date: Date, title: &s
     }
     out.push_str("</tbody>\n</table>\n</section>\n");
 
-    out.push_str("<section aria-labelledby=\"practices\">\n<h2 id=\"practices\">Practices</h2>\n<table>\n<caption>Each practice's flows by decision</caption>\n<thead><tr><th scope=\"col\">Practice</th><th scope=\"col\">ICB</th><th scope=\"col\">Flows</th>");
+    out.push_str("<section aria-labelledby=\"practices\">\n<h2 id=\"practices\">Practices</h2>\n<table id=\"area-practices\">\n<caption>Each practice's flows by decision</caption>\n<thead><tr><th scope=\"col\">Practice</th><th scope=\"col\">ICB</th><th scope=\"col\">Flows</th>");
     for outcome in Outcome::ALL {
         let _ = write!(out, "<th scope=\"col\">{}</th>", outcome.as_str());
     }
@@ -295,7 +311,7 @@ pub fn html(area: &Area, totals: &Totals, policy: &Policy, date: Date, title: &s
         }
         let _ = write!(
             out,
-            "<table>\n<thead><tr><th scope=\"col\">Flow id</th><th scope=\"col\">{what}</th><th scope=\"col\">Practices with the flow</th></tr></thead>\n<tbody>\n"
+            "<table id=\"area-{id}\">\n<thead><tr><th scope=\"col\">Flow id</th><th scope=\"col\">{what}</th><th scope=\"col\">Practices with the flow</th></tr></thead>\n<tbody>\n"
         );
         for (flow, n, of) in rows.iter() {
             let _ = writeln!(
@@ -343,7 +359,7 @@ pub fn html(area: &Area, totals: &Totals, policy: &Policy, date: Date, title: &s
         }
         out.push_str("</tbody>\n</table>\n");
     }
-    out.push_str("</section>\n</main>\n</body>\n</html>\n");
+    out.push_str("</section>\n");
     out
 }
 

@@ -94,6 +94,14 @@ pub(super) enum Command {
     /// notes (the README lists every header it recognises). A cell it cannot read is left
     /// unknown, with a warning naming its sheet, row and column.
     Import(ImportArgs),
+    /// Open a web page on this computer to keep the registers in a folder: forms for every
+    /// fact with mistakes shown as you type, the audit and its reasons, the letter to preview
+    /// and download, and (for an LMC) the whole area at a glance.
+    ///
+    /// The page is served at http://127.0.0.1:PORT/ and only this computer can open it. Every
+    /// change is saved to the register file at once, changing only the value you changed.
+    /// Press Ctrl+C to stop.
+    Serve(ServeArgs),
     /// Print or check policies (the rules the audit applies).
     Policy {
         #[command(subcommand)]
@@ -459,6 +467,26 @@ pub(super) struct ReportArgs {
     pub(super) date: DateArg,
     #[command(flatten)]
     pub(super) jobs: JobsArg,
+    #[command(flatten)]
+    pub(super) catalogue: CatalogueArg,
+}
+
+#[derive(Debug, clap::Args)]
+pub(super) struct ServeArgs {
+    /// The folder of registers to open.
+    #[arg(default_value = ".", value_name = "FOLDER")]
+    pub(super) folder: PathBuf,
+    /// The port to listen on (0: any free port).
+    #[arg(long, default_value_t = 8765)]
+    pub(super) port: u16,
+    /// Listen on this address instead of 127.0.0.1. Other computers that can reach it could
+    /// then read and change the registers: only for a trusted network.
+    #[arg(long, value_name = "IP")]
+    pub(super) address: Option<std::net::IpAddr>,
+    #[command(flatten)]
+    pub(super) policy: PolicyArg,
+    #[command(flatten)]
+    pub(super) date: DateArg,
     #[command(flatten)]
     pub(super) catalogue: CatalogueArg,
 }

@@ -24,30 +24,13 @@ pub(super) fn run(args: &InitArgs) -> Exit {
         return Exit::InputErrors;
     };
     let today = args.date.today();
-    let practice = args.practice.trim().to_uppercase();
-    if !ods::is_practice_code(&practice) {
-        error(&format!(
-            "`{}` is not a GP practice ODS code; it is one letter and five digits, e.g. --practice B82005",
-            args.practice
-        ));
-        return Exit::CannotRun;
-    }
-    let code = args.icb.trim().to_uppercase();
-    let Some(icb) = catalogue.icbs.get(&code) else {
-        error(&format!(
-            "`{}` is not the code of an ICB gpdata knows; `gpdata catalogue icbs` lists them",
-            args.icb
-        ));
-        return Exit::CannotRun;
+    let text = match starting_register(catalogue, &args.practice, &args.icb, today) {
+        Ok(text) => text,
+        Err(message) => {
+            error(&message);
+            return Exit::CannotRun;
+        }
     };
-    if icb.abolished_by(today) {
-        error(&format!(
-            "{} ({code}) was abolished; use its successor: {}",
-            icb.name,
-            catalogue.icbs.successors_in_words(icb)
-        ));
-        return Exit::CannotRun;
-    }
     if args.file.exists() {
         error(&format!(
             "`{}` already exists; choose another name",
@@ -55,7 +38,6 @@ pub(super) fn run(args: &InitArgs) -> Exit {
         ));
         return Exit::CannotRun;
     }
-    let text = starter(catalogue, &practice, &icb.name, &code, today);
     if let Err(e) = write_atomic(&args.file, text.as_bytes()) {
         error(&format!(
             "cannot write `{}`: {}",
@@ -85,9 +67,40 @@ pub(super) fn run(args: &InitArgs) -> Exit {
     Exit::Ok
 }
 
+/// The text of a starting register for the practice and ICB codes as typed, or why they cannot
+/// be used (`gpdata init` and the web page's "start a register" both come here).
+pub(crate) fn starting_register(
+    catalogue: &Catalogue,
+    practice: &str,
+    icb: &str,
+    today: Date,
+) -> Result<String, String> {
+    let typed = practice;
+    let practice = practice.trim().to_uppercase();
+    if !ods::is_practice_code(&practice) {
+        return Err(format!(
+            "`{typed}` is not a GP practice ODS code; it is one letter and five digits, e.g. B82005"
+        ));
+    }
+    let code = icb.trim().to_uppercase();
+    let Some(found) = catalogue.icbs.get(&code) else {
+        return Err(format!(
+            "`{icb}` is not the code of an ICB gpdata knows; `gpdata catalogue icbs` lists them"
+        ));
+    };
+    if found.abolished_by(today) {
+        return Err(format!(
+            "{} ({code}) was abolished; use its successor: {}",
+            found.name,
+            catalogue.icbs.successors_in_words(found)
+        ));
+    }
+    Ok(starter(catalogue, &practice, &found.name, &code, today))
+}
+
 /// Writes the schema unless a file of that name exists that is not a gpdata schema; true when
 /// it was written.
-fn write_schema(path: &Path) -> std::io::Result<bool> {
+pub(crate) fn write_schema(path: &Path) -> std::io::Result<bool> {
     let schema = crate::register::schema();
     if let Ok(existing) = std::fs::read_to_string(path) {
         if existing == schema {

@@ -19,7 +19,6 @@ use crate::letter::{Extras, LetterOptions, Renderer, templates, text};
 use crate::output::{folder_of, write_atomic};
 use crate::pdf::{self, PdfOptions};
 use crate::policy::{self, Policy};
-use crate::record::{Sent, SentKind};
 use crate::source::display_path;
 use crate::suggest::plural;
 
@@ -599,41 +598,13 @@ impl Job<'_> {
         notice: Option<&NoticeGroup>,
         input: &Input,
     ) -> Option<String> {
-        let kind = self.options.kind;
-        let sent_kind = match kind {
-            LetterKind::Enquiry => SentKind::Enquiry,
-            LetterKind::FollowUp => SentKind::FollowUp,
-            LetterKind::Notice => SentKind::Notice,
-            LetterKind::Actions => return None,
-        };
         let Input::File(register_path) = input else {
             return None;
         };
         if !self.record {
             return None;
         }
-        let icb = &register.icb;
-        let to = match notice {
-            Some(n) => n.to.clone(),
-            None => match icb.addressee.as_ref().and_then(|a| a.role.clone()) {
-                Some(role) => format!("{} ({role})", icb.name),
-                None => icb.name.clone(),
-            },
-        };
-        let sent = Sent {
-            kind: sent_kind,
-            date: self.options.date,
-            reference: letter.frame.our_ref.clone(),
-            to,
-            reply_by: self
-                .options
-                .date
-                .checked_add(i32::from(self.options.reply_days).days())
-                .ok(),
-            flows: notice.map(|n| n.flows.clone()).unwrap_or_default(),
-            asked: letter.asked.clone(),
-            span: Default::default(),
-        };
+        let sent = sequence::sent(register, letter, self.options, notice)?;
         let path = crate::record::path_for(register_path);
         match crate::record::write::add_letter(
             &path,

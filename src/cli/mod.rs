@@ -8,10 +8,11 @@ mod check;
 mod diff;
 mod explain;
 mod import;
-mod init;
+pub(crate) mod init;
 mod letter;
 mod misc;
 mod report;
+mod serve;
 mod status;
 
 use std::io::{IsTerminal, Write};
@@ -80,6 +81,7 @@ pub fn run() -> i32 {
         Command::Status(a) => status::run(&a),
         Command::Import(a) => import::run(&a),
         Command::Report(a) => report::run(&a),
+        Command::Serve(a) => serve::run(&a),
         Command::Diff(a) => diff::run(&a),
         Command::Policy { command } => misc::policy(command),
         Command::Templates { command } => misc::templates(command),

@@ -406,3 +406,42 @@ pub fn default_reference(
         LetterKind::Actions => format!("{ods}/ACTIONS"),
     }
 }
+
+/// The correspondence record's entry for a letter that is sent (none for the action sheet,
+/// which stays in the practice).
+pub fn sent(
+    register: &Register,
+    letter: &crate::letter::Letter,
+    options: &crate::letter::LetterOptions,
+    notice: Option<&NoticeGroup>,
+) -> Option<crate::record::Sent> {
+    use crate::letter::templates::LetterKind;
+    use crate::record::SentKind;
+    let kind = match options.kind {
+        LetterKind::Enquiry => SentKind::Enquiry,
+        LetterKind::FollowUp => SentKind::FollowUp,
+        LetterKind::Notice => SentKind::Notice,
+        LetterKind::Actions => return None,
+    };
+    let icb = &register.icb;
+    let to = match notice {
+        Some(n) => n.to.clone(),
+        None => match icb.addressee.as_ref().and_then(|a| a.role.clone()) {
+            Some(role) => format!("{} ({role})", icb.name),
+            None => icb.name.clone(),
+        },
+    };
+    Some(crate::record::Sent {
+        kind,
+        date: options.date,
+        reference: letter.frame.our_ref.clone(),
+        to,
+        reply_by: options
+            .date
+            .checked_add(jiff::Span::new().days(i64::from(options.reply_days)))
+            .ok(),
+        flows: notice.map(|n| n.flows.clone()).unwrap_or_default(),
+        asked: letter.asked.clone(),
+        span: Default::default(),
+    })
+}

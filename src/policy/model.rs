@@ -30,6 +30,13 @@ impl Choice for Action {
         Action::Retain,
     ];
     const WORDS: &'static [&'static str] = &["switch-off", "withdraw", "freeze", "query", "retain"];
+    const PHRASES: &'static [&'static str] = &[
+        "switch off the software",
+        "withdraw permission",
+        "do not sign up",
+        "ask the ICB",
+        "keep the flow",
+    ];
     const NOUN: &'static str = "action";
     fn as_str(self) -> &'static str {
         match self {

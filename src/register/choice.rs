@@ -10,6 +10,8 @@ pub trait Choice: Sized + Copy + 'static {
     const ALL: &'static [Self];
     /// Every value's word, in the same order as [`Choice::ALL`].
     const WORDS: &'static [&'static str];
+    /// Every value in plain English, in the same order as [`Choice::ALL`].
+    const PHRASES: &'static [&'static str];
     /// What the field is called in messages ("purpose").
     const NOUN: &'static str;
     /// The word written in YAML.
@@ -47,6 +49,7 @@ macro_rules! choice {
         impl $crate::register::Choice for $name {
             const ALL: &'static [Self] = &[$($name::$variant,)*];
             const WORDS: &'static [&'static str] = &[$($word,)*];
+            const PHRASES: &'static [&'static str] = &[$($phrase,)*];
             const NOUN: &'static str = $noun;
             fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $word,)* }

@@ -96,6 +96,8 @@ pub enum Kind {
         words: &'static [&'static str],
         /// What the set is called in messages.
         noun: &'static str,
+        /// Each word in plain English, in the same order (the web page's choices).
+        phrases: &'static [&'static str],
     },
     /// A date written YYYY-MM-DD.
     Date,
@@ -114,6 +116,7 @@ impl Kind {
         Kind::Words {
             words: C::WORDS,
             noun: C::NOUN,
+            phrases: C::PHRASES,
         }
     }
 }

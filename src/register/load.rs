@@ -608,7 +608,7 @@ pub fn set_fact(flow: &mut Flow, def: &FactDef, value: Value) {
 /// Reads one fact's value by its kind; `None` (with a diagnostic) when it is not valid.
 fn read_value(ctx: &mut Ctx, node: &Node, kind: Kind, field: &str) -> Option<Value> {
     match kind {
-        Kind::Words { words, noun } => ctx.word(node, field, words, noun).map(Value::Word),
+        Kind::Words { words, noun, .. } => ctx.word(node, field, words, noun).map(Value::Word),
         Kind::Date => ctx.date(node, field).map(|d| Value::Date(Some(d))),
         Kind::Text => ctx.text(node, field).map(|t| Value::Text(Some(t))),
         Kind::List => Some(Value::List(ctx.text_list(node, field))),
