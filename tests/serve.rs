@@ -518,3 +518,48 @@ fn every_field_of_every_sample_flow_can_be_set_and_cleared_in_place() {
         }
     }
 }
+
+#[test]
+fn the_icbs_reply_is_recorded_question_by_question() {
+    let server = Server::start();
+    std::fs::copy(
+        common::path("registers/riverside.record.yaml"),
+        server.dir.path().join("riverside.record.yaml"),
+    )
+    .expect("copy the record");
+    let before =
+        std::fs::read_to_string(server.dir.path().join("riverside.record.yaml")).expect("record");
+    let page = server.page("/r/riverside.yaml");
+    assert!(page.contains("id=\"record-reply\""));
+    assert!(page.contains("name=\"status:icb-phm/query-dpia-not-held\""));
+    let token = hidden(&page, "token");
+    let form = [
+        ("token", token.as_str()),
+        ("letter", "B82005/DSA/1"),
+        ("date", "2026-07-01"),
+        ("from", "NHS Humber and North Yorkshire ICB: \"IG team\""),
+        ("stock", ""),
+        ("status:list", "answered"),
+        ("summary:list", "Sends the list\nof flows"),
+        ("status:icb-phm/query-dpia-not-held", "redirected"),
+        ("to:icb-phm/query-dpia-not-held", "NECS"),
+        ("status:eclipse-live/query-mixed-purpose", "not-answered"),
+    ];
+    let (status, head, _) = server.post("/r/riverside.yaml/reply", &form, "");
+    assert_eq!(status, 303, "{head}");
+    let after =
+        std::fs::read_to_string(server.dir.path().join("riverside.record.yaml")).expect("record");
+    assert!(after.starts_with(&before));
+    assert_eq!(
+        &after[before.len()..],
+        "  - reply: 2026-07-01\n    from: \"NHS Humber and North Yorkshire ICB: \\\"IG team\\\"\"\n    replying_to: \"B82005/DSA/1\"\n    answers:\n      - question: \"list\"\n        status: answered\n        summary: \"Sends the list of flows\"\n      - question: \"icb-phm/query-dpia-not-held\"\n        status: redirected\n        redirected_to: \"NECS\"\n"
+    );
+    // A reply dated before its letter is refused, and nothing is written.
+    let early = [form[0], form[1], ("date", "2026-05-01"), form[3]];
+    let (status, _, body) = server.post("/r/riverside.yaml/reply", &early, "");
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&body).contains("dated before the letter"));
+    let again =
+        std::fs::read_to_string(server.dir.path().join("riverside.record.yaml")).expect("record");
+    assert_eq!(again, after);
+}

@@ -215,3 +215,67 @@ fn quote_comment(name: &str) -> String {
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
 }
+
+/// Adds a reply the practice received to the end of the record at `path`, which must exist
+/// and read without errors (a reply answers a letter the record holds).
+pub fn add_reply(path: &Path, reply: &super::Reply) -> Result<(), WriteError> {
+    let entry = reply_text(reply);
+    let old = match std::fs::read(path) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) => return Err(e.into()),
+    };
+    let file = SourceFile::new(crate::source::display_path(path), old.clone());
+    let Some(record) = super::read(file.clone()).0 else {
+        return Err(WriteError::Invalid(entry));
+    };
+    let mut text = old;
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(&entry);
+    let check = SourceFile::new(file.name.clone(), text.clone());
+    match super::read(check) {
+        (Some(new), _)
+            if new.entries.len() == record.entries.len() + 1
+                && matches!(new.entries.last(), Some(super::Entry::Reply(r))
+                    if r.date == reply.date && r.answers_letter == reply.answers_letter
+                        && r.answers.len() == reply.answers.len()) =>
+        {
+            write_atomic(path, text.as_bytes())?;
+            Ok(())
+        }
+        _ => Err(WriteError::Layout(entry)),
+    }
+}
+
+/// The YAML for one reply entry, two spaces in, every text double-quoted.
+pub fn reply_text(reply: &super::Reply) -> String {
+    let mut out = format!(
+        "  - reply: {}\n    from: {}\n    replying_to: {}\n",
+        reply.date,
+        quote(&reply.from),
+        quote(&reply.answers_letter)
+    );
+    if let Some(stock) = reply.stock {
+        out.push_str(&format!("    stock: {}\n", stock.as_str()));
+    }
+    if reply.answers.is_empty() {
+        out.push_str("    answers: []\n");
+    } else {
+        out.push_str("    answers:\n");
+        for a in &reply.answers {
+            out.push_str(&format!(
+                "      - question: {}\n        status: {}\n",
+                quote(&a.question),
+                a.status.as_str()
+            ));
+            if let Some(summary) = &a.summary {
+                out.push_str(&format!("        summary: {}\n", quote(summary)));
+            }
+            if let Some(to) = &a.redirected_to {
+                out.push_str(&format!("        redirected_to: {}\n", quote(to)));
+            }
+        }
+    }
+    out
+}

@@ -193,8 +193,12 @@ impl Server {
                 };
                 self.with_file(file, |f| self.register_page(f, notice.as_deref()))
             }
-            ["r", file, "letter"] => self.with_file(file, |f| self.letter_preview(f)),
-            ["r", file, "letter.pdf"] => self.with_file(file, |f| self.letter_pdf(f)),
+            ["r", file, "letter"] => {
+                self.with_file(file, |f| self.letter_preview(f, letter_kind(query)))
+            }
+            ["r", file, "letter.pdf"] => {
+                self.with_file(file, |f| self.letter_pdf(f, letter_kind(query)))
+            }
             ["r", file, "practice"] => {
                 self.with_file(file, |f| self.practice_page(f, None, query.has("saved")))
             }
@@ -210,6 +214,7 @@ impl Server {
             ["new"] => self.new_register(form),
             ["r", file, "flows"] => self.with_file(file, |f| self.add_flow(f, form)),
             ["r", file, "sent"] => self.with_file(file, |f| self.record_sent(f, form)),
+            ["r", file, "reply"] => self.with_file(file, |f| self.record_reply(f, form)),
             ["r", file, "check"] => self.with_file(file, |f| self.live_check(f, form)),
             ["r", file, "practice"] => self.with_file(file, |f| self.save_practice(f, form)),
             ["r", file, "flow", id] => self.with_file(file, |f| self.save_flow(f, id, form)),
@@ -450,6 +455,7 @@ impl Server {
     fn letter(
         &self,
         opened: &Opened,
+        kind: LetterKind,
     ) -> Result<
         (
             crate::letter::Letter,
@@ -477,9 +483,20 @@ impl Server {
             );
             return Err(self.register_page(opened, Some(&message)));
         }
+        if kind == LetterKind::FollowUp
+            && loaded
+                .record
+                .as_ref()
+                .is_none_or(|r| r.icb_letters().next().is_none())
+        {
+            return Err(self.register_page(
+                opened,
+                Some("A follow-up cites the first letter: record the enquiry as sent first."),
+            ));
+        }
         let decisions = policy::evaluate(&self.policy, &register, self.today());
         let options = LetterOptions {
-            kind: LetterKind::Enquiry,
+            kind,
             date: self.today(),
             reply_days: 28,
             reference: None,
@@ -500,7 +517,7 @@ impl Server {
             extras,
         ) {
             Ok(letter) => {
-                let name = format!("{}-enquiry.pdf", register.practice.ods_code);
+                let name = format!("{}-{}.pdf", register.practice.ods_code, kind.as_str());
                 Ok((letter, name, register, options))
             }
             Err(d) => Err(Reply::html(
@@ -517,8 +534,8 @@ impl Server {
         }
     }
 
-    fn letter_preview(&self, opened: &Opened) -> Reply {
-        match self.letter(opened) {
+    fn letter_preview(&self, opened: &Opened, kind: LetterKind) -> Reply {
+        match self.letter(opened, kind) {
             Err(reply) => reply,
             Ok((letter, _, _, _)) => {
                 let body = pages::letter(opened, &letter);
@@ -537,8 +554,8 @@ impl Server {
         }
     }
 
-    fn letter_pdf(&self, opened: &Opened) -> Reply {
-        match self.letter(opened) {
+    fn letter_pdf(&self, opened: &Opened, kind: LetterKind) -> Reply {
+        match self.letter(opened, kind) {
             Err(reply) => reply,
             Ok((letter, name, _, _)) => {
                 match crate::pdf::render(
@@ -602,7 +619,7 @@ impl Server {
                 path,
                 text,
             };
-            match self.letter(&opened) {
+            match self.letter(&opened, LetterKind::Enquiry) {
                 Err(_) => readme.push_str(&format!(
                     "{name}: no letter (the register has errors or text to replace)\n"
                 )),
@@ -919,7 +936,11 @@ impl Server {
             },
             _ => self.today(),
         };
-        let sent = match self.letter(opened) {
+        let kind = match form.get("kind") {
+            Some("follow-up") => LetterKind::FollowUp,
+            _ => LetterKind::Enquiry,
+        };
+        let sent = match self.letter(opened, kind) {
             Err(reply) => return reply,
             Ok((letter, _, register, mut options)) => {
                 options.date = date;
@@ -949,9 +970,99 @@ impl Server {
     }
 }
 
+impl Server {
+    fn record_reply(&self, opened: &Opened, form: &Form) -> Reply {
+        use crate::record::{Answer, AnswerStatus, StockReply};
+        use crate::register::Choice;
+        let loaded = self.load(opened);
+        let Some(record) = loaded.record else {
+            return self.register_page(
+                opened,
+                Some("The practice has no correspondence record yet: record the letter as sent first."),
+            );
+        };
+        let reference = form.get("letter").unwrap_or("");
+        let Some(letter) = record.icb_letters().find(|l| l.reference == reference) else {
+            return self.register_page(opened, Some(STALE_RECORD));
+        };
+        let date = match crate::dates::parse(form.get("date").unwrap_or("").trim()) {
+            Ok(d) => d,
+            Err(e) => {
+                return self.register_page(opened, Some(&format!("The date of the reply: {e}")));
+            }
+        };
+        if date < letter.date {
+            return self.register_page(
+                opened,
+                Some(&format!(
+                    "The reply is dated before the letter it answers ({}).",
+                    letter.date
+                )),
+            );
+        }
+        let from = form.get("from").unwrap_or("").trim();
+        if from.is_empty() {
+            return self.register_page(opened, Some("Say who the reply is from."));
+        }
+        let stock = form.get("stock").and_then(StockReply::from_word);
+        let mut answers = Vec::new();
+        for q in &letter.asked {
+            let status = form
+                .get(&format!("status:{}", q.id))
+                .and_then(AnswerStatus::from_word)
+                .unwrap_or_default();
+            let text = |key: &str| {
+                form.get(&format!("{key}:{}", q.id))
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+            };
+            let summary = text("summary");
+            let redirected_to = text("to");
+            if status == AnswerStatus::NotAnswered && summary.is_none() {
+                continue;
+            }
+            answers.push(Answer {
+                question: q.id.clone(),
+                status,
+                summary,
+                redirected_to,
+                flow: None,
+                establishes: Vec::new(),
+                span: Default::default(),
+            });
+        }
+        let reply = crate::record::Reply {
+            date,
+            from: from.to_string(),
+            answers_letter: letter.reference.clone(),
+            stock,
+            answers,
+            span: Default::default(),
+        };
+        let path = crate::record::path_for(&opened.path);
+        match crate::record::write::add_reply(&path, &reply) {
+            Ok(()) => Reply::redirect(&format!("/r/{}?replied", pages::url(&opened.name))),
+            Err(e) => self.register_page(opened, Some(&e.to_string())),
+        }
+    }
+}
+
+const STALE_RECORD: &str = "The correspondence record no longer has that letter; reload the page.";
+
 const CONFLICT: &str = "The file was changed on disk after this page was opened (by another program or another browser tab), so nothing was saved. The page now shows the file as it is; make your change again.";
 
 const STALE: &str = "The file no longer has this flow; reload the page.";
+
+/// The letter a page asks for: `?kind=follow-up` or `?kind=actions`, else the enquiry. Notices
+/// (one per body) are written with `gpdata letter --kind notice`.
+fn letter_kind(query: &Form) -> LetterKind {
+    match query.get("kind") {
+        Some("follow-up") => LetterKind::FollowUp,
+        Some("actions") => LetterKind::Actions,
+        _ => LetterKind::Enquiry,
+    }
+}
 
 fn status<'a>(message: Option<(u16, &'a str)>, saved: bool) -> pages::Status<'a> {
     match (message, saved) {

@@ -354,10 +354,24 @@ pub fn register(
         }
     }
 
-    // The letter and the record.
+    // The letters and the record.
     let _ = writeln!(
         out,
-        "<h2 id=\"letter-heading\">The letter to the ICB</h2>\n<p>The first letter of the sequence: it asks the ICB for the list of every flow it manages and puts this register's questions. <a id=\"letter-preview\" href=\"/r/{file}/letter\">Preview the letter</a> · <a id=\"letter-pdf\" href=\"/r/{file}/letter.pdf\" download>Download the letter (PDF)</a></p>"
+        "<h2 id=\"letter-heading\">Letters</h2>\n<p><strong>The enquiry to the ICB</strong>, the first letter of the sequence: it asks for the list of every flow the ICB manages and puts this register's questions. <a id=\"letter-preview\" href=\"/r/{file}/letter\">Preview it</a> · <a id=\"letter-pdf\" href=\"/r/{file}/letter.pdf\" download>Download it (PDF)</a></p>"
+    );
+    let asked = loaded
+        .record
+        .as_ref()
+        .is_some_and(|r| r.icb_letters().next().is_some());
+    if asked {
+        let _ = writeln!(
+            out,
+            "<p><strong>The follow-up</strong>, once the reply date has passed or the reply leaves questions open: it cites the first letter and restates only what is still open. <a id=\"followup-preview\" href=\"/r/{file}/letter?kind=follow-up\">Preview it</a> · <a id=\"followup-pdf\" href=\"/r/{file}/letter.pdf?kind=follow-up\" download>Download it (PDF)</a></p>"
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<p><strong>The practice's action sheet</strong> (not for posting): what to switch off, withdraw from or not sign, and where. <a id=\"actions-preview\" href=\"/r/{file}/letter?kind=actions\">Preview it</a> · <a id=\"actions-pdf\" href=\"/r/{file}/letter.pdf?kind=actions\" download>Download it (PDF)</a></p>\n<p class=\"meta\">Notices to the bodies that run withdrawn flows are written with <code>gpdata letter --kind notice</code>.</p>"
     );
     if let Some(record) = &loaded.record {
         let letters: Vec<String> = record
@@ -367,7 +381,8 @@ pub fn register(
         let open = record.questions().iter().filter(|q| q.is_open()).count();
         let _ = writeln!(
             out,
-            "<p class=\"meta\" id=\"record\">The correspondence record has {}: {}. {open} {} still open.</p>",
+            "<p class=\"meta\" id=\"record\">The correspondence record has {} {}: {}. {open} {} still open.</p>",
+            letters.len(),
             plural(letters.len(), "letter"),
             if letters.is_empty() {
                 "none".to_string()
@@ -381,11 +396,20 @@ pub fn register(
             }
         );
     }
-    let _ = writeln!(
+    let _ = write!(
         out,
-        "<form id=\"record-sent\" method=\"post\" action=\"/r/{file}/sent\">{}<div class=\"field\"><label for=\"sent-date\">Date the letter was sent</label><p class=\"hint\" id=\"h-sent-date\">YYYY-MM-DD. The letter is recorded with this date, its reference and every question it asks, in the correspondence record beside the register.</p><input id=\"sent-date\" name=\"date\" class=\"short\" aria-describedby=\"h-sent-date\" value=\"{today}\"></div><button id=\"sent-submit\" type=\"submit\" class=\"secondary\">Record that the letter was sent</button></form>",
-        token_input(token)
+        "<form id=\"record-sent\" method=\"post\" action=\"/r/{file}/sent\">{}<div class=\"field\"><label for=\"sent-kind\">Letter sent</label><select id=\"sent-kind\" name=\"kind\"><option value=\"enquiry\">The enquiry</option>{}</select></div><div class=\"field\"><label for=\"sent-date\">Date it was sent</label><p class=\"hint\" id=\"h-sent-date\">YYYY-MM-DD. The letter is recorded with this date, its reference and every question it asks, in the correspondence record beside the register.</p><input id=\"sent-date\" name=\"date\" class=\"short\" aria-describedby=\"h-sent-date\" value=\"{today}\"></div><button id=\"sent-submit\" type=\"submit\" class=\"secondary\">Record that the letter was sent</button></form>",
+        token_input(token),
+        if asked {
+            "<option value=\"follow-up\">The follow-up</option>"
+        } else {
+            ""
+        }
     );
+    out.push('\n');
+    if let Some(record) = &loaded.record {
+        reply_form(&mut out, &file, record, token, today);
+    }
 
     // Adding a flow.
     let _ = write!(
@@ -405,6 +429,68 @@ pub fn register(
     }
     out.push_str("</select></div><div class=\"field\"><label for=\"add-id\">Short id</label><p class=\"hint\" id=\"h-add-id\">Lower-case letters, digits and hyphens, e.g. icb-phm. Left empty for a catalogue flow, the catalogue's id is used.</p><input id=\"add-id\" name=\"id\" class=\"short\" spellcheck=\"false\" aria-describedby=\"h-add-id\"></div><div class=\"field\"><label for=\"add-name\">Name (for a local flow)</label><input id=\"add-name\" name=\"name\"></div><button id=\"add-submit\" type=\"submit\" class=\"secondary\">Add the flow</button></form>\n");
     out
+}
+
+/// The form to record the ICB's reply to its latest letter: for each question that letter
+/// asked, how the reply dealt with it.
+fn reply_form(
+    out: &mut String,
+    file: &str,
+    record: &crate::record::Record,
+    token: &str,
+    today: Date,
+) {
+    use crate::record::{AnswerStatus, StockReply};
+    let Some(letter) = record.icb_letters().last() else {
+        return;
+    };
+    let _ = write!(
+        out,
+        "<h2 id=\"reply-heading\">Record the ICB's reply</h2>\n<p>To the letter {} of {}. For each question, say how the reply dealt with it; the follow-up letter then restates only what is still open.</p>\n<form id=\"record-reply\" method=\"post\" action=\"/r/{file}/reply\">{}<input type=\"hidden\" name=\"letter\" value=\"{}\">",
+        esc(&letter.reference),
+        letter.date,
+        token_input(token),
+        esc(&letter.reference)
+    );
+    let _ = write!(
+        out,
+        "<div class=\"field\"><label for=\"reply-date\">Date of the reply</label><p class=\"hint\" id=\"h-reply-date\">YYYY-MM-DD</p><input id=\"reply-date\" name=\"date\" class=\"short\" aria-describedby=\"h-reply-date\" value=\"{today}\"></div>\
+         <div class=\"field\"><label for=\"reply-from\">From</label><p class=\"hint\" id=\"h-reply-from\">Who signed it, e.g. the ICB's Head of Information Governance.</p><input id=\"reply-from\" name=\"from\" aria-describedby=\"h-reply-from\"></div>\
+         <div class=\"field\"><label for=\"reply-stock\">Was it a standard reply?</label><select id=\"reply-stock\" name=\"stock\"><option value=\"\">No, a reply written for this letter</option>"
+    );
+    for (w, p) in StockReply::WORDS.iter().zip(StockReply::PHRASES) {
+        let _ = write!(out, "<option value=\"{}\">Yes: {}</option>", esc(w), esc(p));
+    }
+    out.push_str("</select></div>\n");
+    for (i, q) in letter.asked.iter().enumerate() {
+        let _ = write!(
+            out,
+            "<fieldset class=\"question\"><legend>Question {}</legend><p>{}</p><div class=\"field\"><label for=\"q{i}-status\">How the reply dealt with it</label><select id=\"q{i}-status\" name=\"status:{}\">",
+            i + 1,
+            esc(&q.text),
+            esc(&q.id)
+        );
+        for (w, p) in AnswerStatus::WORDS.iter().zip(AnswerStatus::PHRASES) {
+            let selected = if *w == "not-answered" {
+                " selected"
+            } else {
+                ""
+            };
+            let _ = write!(
+                out,
+                "<option value=\"{}\"{selected}>{}</option>",
+                esc(w),
+                esc(p)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "</select></div><div class=\"field\"><label for=\"q{i}-summary\">What it said, in a line</label><input id=\"q{i}-summary\" name=\"summary:{}\"></div><div class=\"field\"><label for=\"q{i}-to\">If redirected: to whom</label><input id=\"q{i}-to\" name=\"to:{}\"></div></fieldset>",
+            esc(&q.id),
+            esc(&q.id)
+        );
+    }
+    out.push_str("<button id=\"reply-submit\" type=\"submit\" class=\"secondary\">Record the reply</button></form>\n");
 }
 
 // ---- forms ----------------------------------------------------------------------------------
@@ -594,7 +680,17 @@ pub fn flow(
     let file = url(&opened.name);
     let fields = form::flow_fields();
     let mut out = String::new();
-    let title = explained.map_or(id.to_string(), |(f, _, _)| f.name.clone());
+    let written_name = match edit::entry(item, "name") {
+        Some((
+            _,
+            Node {
+                value: crate::yaml::Value::Str(n),
+                ..
+            },
+        )) => n.clone(),
+        _ => id.to_string(),
+    };
+    let title = explained.map_or(written_name, |(f, _, _)| f.name.clone());
     let _ = writeln!(out, "<h1>{}</h1>", esc(&title));
     if let Some((_, outcome, _)) = explained {
         let _ = writeln!(
