@@ -11,7 +11,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Code, Diagnostic};
-use crate::source::{self, display_path, io_reason};
+use crate::files::{self, io_reason};
+use crate::source::display_path;
 use crate::validate::{self, Env, Loaded};
 
 /// One input: a file to read, standard input, or a path that could not be used (with the
@@ -60,9 +61,9 @@ impl Input {
                 )
             }
             Input::File(path) => validate::load_path_with(path, env),
-            Input::Stdin => match source::read_stdin() {
+            Input::Stdin => match files::read_stdin() {
                 Ok(file) => validate::load_with(file, env),
-                Err(d) => failed(source::STDIN_NAME.to_string(), *d),
+                Err(d) => failed(files::STDIN_NAME.to_string(), *d),
             },
             Input::Missing(path, reason) => failed(display_path(path), missing(path, reason)),
         }
@@ -141,7 +142,7 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>, problems: &mut Vec<Input>) {
             walk(&path, found, problems);
         } else if is_yaml(&path) && !crate::record::is_record_file(&path) {
             // Not skipped quietly whatever it is: the loader reads a file or a symlink to one,
-            // and reports a pipe, socket, device or symlinked folder (`source::read_source`).
+            // and reports a pipe, socket, device or symlinked folder (`files::read_source`).
             found.push(path);
         }
     }

@@ -277,7 +277,7 @@ fn excel_date(serial: f64) -> Option<Date> {
 }
 
 fn read_csv(path: &Path) -> Result<Sheet, String> {
-    let bytes = std::fs::read(path).map_err(|e| crate::source::io_reason(&e))?;
+    let bytes = std::fs::read(path).map_err(|e| crate::files::io_reason(&e))?;
     let text = String::from_utf8_lossy(&bytes);
     let text = text.trim_start_matches('\u{feff}');
     let mut reader = csv::ReaderBuilder::new()

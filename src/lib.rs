@@ -20,6 +20,7 @@ pub mod dates;
 pub mod diag;
 pub mod discover;
 pub mod explain;
+pub mod files;
 pub mod import;
 pub mod letter;
 pub mod limits;

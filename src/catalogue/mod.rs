@@ -9,14 +9,15 @@
 pub mod entry;
 pub mod icbs;
 
+use crate::files;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use crate::diag::{self, Code, Diagnostic};
 use crate::reader::Ctx;
 use crate::register::{MatchedBy, Mechanism, Purpose};
+use crate::source::SourceFile;
 use crate::source::display_path;
-use crate::source::{self, SourceFile};
 use crate::suggest;
 use crate::yaml::{self, Node, Value};
 
@@ -111,7 +112,7 @@ impl Catalogue {
             return (None, diags);
         }
         if flows.exists() {
-            match source::read_source(&flows) {
+            match files::read_source(&flows) {
                 Ok(file) => {
                     let (entries, more) = read_flows(file.clone());
                     diags.extend(more);
@@ -137,7 +138,7 @@ impl Catalogue {
             }
         }
         if icbs.exists() {
-            match source::read_source(&icbs) {
+            match files::read_source(&icbs) {
                 Ok(file) => {
                     let (local, more) = read_icbs(file);
                     diags.extend(more);

@@ -183,7 +183,7 @@ pub(super) fn run(args: &AuditArgs) -> Exit {
                 format!(
                     "cannot write `{}`: {}",
                     display_path(path),
-                    crate::source::io_reason(&e)
+                    crate::files::io_reason(&e)
                 )
             })
         }) {

@@ -47,7 +47,7 @@ pub(super) fn run(args: &ImportArgs) -> Exit {
         error(&format!(
             "cannot create the folder `{}`: {}",
             display_path(&dir),
-            crate::source::io_reason(&e)
+            crate::files::io_reason(&e)
         ));
         return Exit::CannotRun;
     }
@@ -76,7 +76,7 @@ pub(super) fn run(args: &ImportArgs) -> Exit {
                     format!(
                         "cannot write `{}`: {}",
                         display_path(&path),
-                        crate::source::io_reason(&e)
+                        crate::files::io_reason(&e)
                     ),
                 )
                 .with_file_name(&display_path(&path)),

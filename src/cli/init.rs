@@ -42,7 +42,7 @@ pub(super) fn run(args: &InitArgs) -> Exit {
         error(&format!(
             "cannot write `{}`: {}",
             display_path(&args.file),
-            crate::source::io_reason(&e)
+            crate::files::io_reason(&e)
         ));
         return Exit::CannotRun;
     }
@@ -54,7 +54,7 @@ pub(super) fn run(args: &InitArgs) -> Exit {
             error(&format!(
                 "cannot write `{}`: {}",
                 display_path(&schema),
-                crate::source::io_reason(&e)
+                crate::files::io_reason(&e)
             ));
             return Exit::CannotRun;
         }

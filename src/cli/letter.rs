@@ -283,7 +283,7 @@ pub(super) fn run(args: &LetterArgs) -> Exit {
                 "it is a link to a folder that does not exist".to_string()
             }
             Ok(meta) if !meta.is_dir() => "a file of that name is in the way".to_string(),
-            _ => crate::source::io_reason(&e),
+            _ => crate::files::io_reason(&e),
         };
         error(&format!(
             "cannot create the output folder `{}`: {reason}",
@@ -557,7 +557,7 @@ impl Job<'_> {
                             Code::CannotWrite,
                             format!(
                                 "cannot write the letter to standard output: {}",
-                                crate::source::io_reason(&e)
+                                crate::files::io_reason(&e)
                             ),
                             "check where standard output goes (a closed pipe or a full disk)",
                         );
@@ -572,7 +572,7 @@ impl Job<'_> {
                         format!(
                             "cannot write `{}`: {}",
                             display_path(file),
-                            crate::source::io_reason(&e)
+                            crate::files::io_reason(&e)
                         ),
                         "check the output folder is writable and has space, then run again",
                     );

@@ -22,7 +22,7 @@ pub(super) fn policy(command: PolicyCommand) -> Exit {
                 error(&format!(
                     "cannot read `{}`: {}",
                     display_path(&path),
-                    crate::source::io_reason(&e)
+                    crate::files::io_reason(&e)
                 ));
                 Exit::CannotRun
             }

@@ -47,7 +47,7 @@ pub(super) fn run(args: &ReportArgs) -> Exit {
         error(&format!(
             "cannot write `{}`: {}",
             display_path(&args.output),
-            crate::source::io_reason(&e)
+            crate::files::io_reason(&e)
         ));
         return Exit::CannotRun;
     }

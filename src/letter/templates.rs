@@ -9,8 +9,9 @@
 use std::path::Path;
 
 use crate::diag::{Code, Diagnostic};
+use crate::files::{io_reason, read_source};
+use crate::source::SourceFile;
 use crate::source::display_path;
-use crate::source::{SourceFile, io_reason, read_source};
 
 /// Which letter to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]

@@ -6,6 +6,7 @@ mod load;
 mod model;
 pub mod safety;
 
+use crate::files;
 use std::path::Path;
 
 pub use eval::Question;
@@ -13,7 +14,7 @@ pub use eval::{Decision, FactUse, Match, Outcome, decide, evaluate};
 pub use model::*;
 
 use crate::diag::Diagnostic;
-use crate::source::{self, SourceFile};
+use crate::source::SourceFile;
 
 /// The text of the built-in policy, as `gpdata policy show` prints it.
 pub const BUILTIN_TEXT: &str = include_str!("../../policies/gpc-2026.yaml");
@@ -32,7 +33,7 @@ pub fn builtin() -> Policy {
 
 /// Loads a policy file: the policy when it has no errors, and every diagnostic.
 pub fn load_path(path: &Path) -> (Option<Policy>, Vec<Diagnostic>) {
-    match source::read_source(path) {
+    match files::read_source(path) {
         Ok(file) => load::load(file),
         Err(d) => (None, vec![*d]),
     }

@@ -67,7 +67,7 @@ pub fn run(options: Options) -> Result<(), String> {
         format!(
             "cannot open the folder `{}`: {}",
             crate::source::display_path(&options.folder),
-            crate::source::io_reason(&e)
+            crate::files::io_reason(&e)
         )
     })?;
     if !folder.is_dir() {
@@ -289,7 +289,7 @@ impl Server {
                     &format!(
                         "<h1>Cannot read {}</h1><p>{}</p>",
                         pages::esc(name),
-                        pages::esc(&crate::source::io_reason(&e))
+                        pages::esc(&crate::files::io_reason(&e))
                     ),
                 ),
             ),
@@ -697,7 +697,7 @@ impl Server {
         let path = self.folder.join(&file);
         if let Err(e) = crate::output::write_atomic(&path, text.as_bytes()) {
             return self.home(Some((
-                &format!("cannot write `{file}`: {}", crate::source::io_reason(&e)),
+                &format!("cannot write `{file}`: {}", crate::files::io_reason(&e)),
                 form,
             )));
         }
@@ -720,7 +720,7 @@ impl Server {
             format!(
                 "cannot save `{}`: {}",
                 opened.name,
-                crate::source::io_reason(&e)
+                crate::files::io_reason(&e)
             )
         })
     }

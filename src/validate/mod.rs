@@ -6,6 +6,7 @@ mod from_record;
 mod lint;
 mod resolve;
 
+use crate::files;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -16,8 +17,8 @@ use crate::diag::{self, Diagnostic};
 use crate::reader::Ctx;
 use crate::record::{self, Record};
 use crate::register::{self, Register};
+use crate::source::SourceFile;
 use crate::source::display_path;
-use crate::source::{self, SourceFile};
 use crate::yaml;
 
 pub use lint::PLACEHOLDER;
@@ -74,10 +75,10 @@ pub fn load_path(path: &Path, today: Date) -> Loaded {
 pub fn load_path_with(path: &Path, env: &Env) -> Loaded {
     let record_path = record::path_for(path);
     let record = match std::fs::symlink_metadata(&record_path) {
-        Ok(_) => Some(source::read_source(&record_path)),
+        Ok(_) => Some(files::read_source(&record_path)),
         Err(_) => None,
     };
-    match source::read_source(path) {
+    match files::read_source(path) {
         Ok(file) => load_with_record(file, record, env),
         Err(d) => Loaded {
             name: display_path(path),
