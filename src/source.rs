@@ -153,3 +153,18 @@ fn floor_char(text: &str, mut offset: usize) -> usize {
     }
     offset
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_span_deep_in_a_long_file_gives_only_its_own_line() {
+        let text: String = (1..=20_000).map(|i| format!("key{i}: {i}\n")).collect();
+        let file = SourceFile::new("long.yaml", text.clone());
+        let offset = text.find("key19999:").unwrap();
+        let (line, range) = file.lines_of(offset..offset + 3);
+        assert_eq!(line, 19_999);
+        assert_eq!(&text[range], "key19999: 19999");
+    }
+}

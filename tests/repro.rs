@@ -331,3 +331,26 @@ fn many_mistakes_are_each_reported_once() {
     assert!(unknown >= 20_000, "{unknown} unknown-key errors");
     assert!(Path::new(&path(&repro("keys-20000.yaml"))).exists());
 }
+
+/// Defect 7's cause was the renderer being handed the whole file for every diagnostic. In the
+/// human format each of the 20,000 messages must quote only its own line: one gutter line
+/// each, numbered in order, never a neighbour's.
+#[test]
+fn many_mistakes_in_the_human_format_each_quote_only_their_own_line() {
+    let o = run(&["check", &repro("keys-20000.yaml")]);
+    let text = stdout(&o);
+    let quoted: Vec<usize> = text
+        .lines()
+        .filter_map(|l| {
+            let (number, rest) = l.trim_start().split_once(" |")?;
+            (!rest.is_empty()).then(|| number.trim().parse().ok())?
+        })
+        .collect();
+    assert!(quoted.len() >= 20_000, "{} quoted lines", quoted.len());
+    let unknown = text.matches("error[unknown-key]").count();
+    assert_eq!(quoted.len(), unknown, "one quoted line per message");
+    assert!(
+        quoted.windows(2).all(|w| w[0] < w[1]),
+        "each message its own line, in order"
+    );
+}
