@@ -57,7 +57,7 @@ fn options(kind: LetterKind) -> LetterOptions {
 /// Register bytes: loading never panics, a register is returned exactly when there are no
 /// errors, and every diagnostic renders (its span lies on character boundaries in the text).
 pub fn register(data: &[u8]) {
-    let Ok(file) = gpdata::source::decode("fuzz.yaml", data.to_vec()) else {
+    let Ok(file) = gpdata::files::decode("fuzz.yaml", data.to_vec()) else {
         return;
     };
     let loaded = gpdata::validate::load(file, today());
@@ -88,7 +88,7 @@ pub fn policy(data: &[u8]) {
 /// Register bytes all the way to PDF: a register that loads without errors always gives
 /// both kinds of letter, as text, Markdown and PDF (tagged and not), never a refusal.
 pub fn letter(data: &[u8]) {
-    let Ok(file) = gpdata::source::decode("fuzz.yaml", data.to_vec()) else {
+    let Ok(file) = gpdata::files::decode("fuzz.yaml", data.to_vec()) else {
         return;
     };
     let Some(register) = gpdata::validate::load(file, today()).register else {
