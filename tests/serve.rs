@@ -126,6 +126,8 @@ fn the_page_answers_only_this_computer_by_its_address() {
         "{csp}"
     );
     assert!(head.contains("X-Content-Type-Options: nosniff"));
+    // Not `no-referrer`: under it Chromium posts forms with `Origin: null`, which is refused.
+    assert!(head.contains("Referrer-Policy: same-origin"), "{head}");
     // A web site whose name points at 127.0.0.1 (DNS rebinding) is refused.
     let (status, _, _) = server.raw(&format!(
         "GET / HTTP/1.1\r\nHost: attacker.example:{}\r\nConnection: close\r\n\r\n",

@@ -81,7 +81,9 @@ impl Reply {
         add("Content-Security-Policy", CSP);
         add("X-Content-Type-Options", "nosniff");
         add("X-Frame-Options", "DENY");
-        add("Referrer-Policy", "no-referrer");
+        // `same-origin`, not `no-referrer`: with no referrer at all a browser sends `Origin: null`
+        // on a form post, which the Origin check must refuse. Other sites still get nothing.
+        add("Referrer-Policy", "same-origin");
         add("Cache-Control", "no-store");
         add("Cross-Origin-Resource-Policy", "same-origin");
         for (name, value) in &self.headers {
