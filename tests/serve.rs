@@ -559,7 +559,7 @@ fn the_icbs_reply_is_recorded_question_by_question() {
     // A reply dated before its letter is refused, and nothing is written.
     let early = [form[0], form[1], ("date", "2026-05-01"), form[3]];
     let (status, _, body) = server.post("/r/riverside.yaml/reply", &early, "");
-    assert_eq!(status, 200);
+    assert_eq!(status, 400);
     assert!(String::from_utf8_lossy(&body).contains("dated before the letter"));
     let again =
         std::fs::read_to_string(server.dir.path().join("riverside.record.yaml")).expect("record");

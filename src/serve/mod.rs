@@ -467,7 +467,7 @@ impl Server {
     > {
         let loaded = self.load(opened);
         let Some(register) = loaded.register else {
-            return Err(self.register_page(
+            return Err(self.refused(
                 opened,
                 Some("The register has errors (listed below); fix them to write the letter."),
             ));
@@ -481,7 +481,7 @@ impl Server {
                 "The register still has text from `gpdata init` to replace ({}); the letter would print it.",
                 d.message
             );
-            return Err(self.register_page(opened, Some(&message)));
+            return Err(self.refused(opened, Some(&message)));
         }
         if kind == LetterKind::FollowUp
             && loaded
@@ -489,7 +489,7 @@ impl Server {
                 .as_ref()
                 .is_none_or(|r| r.icb_letters().next().is_none())
         {
-            return Err(self.register_page(
+            return Err(self.refused(
                 opened,
                 Some("A follow-up cites the first letter: record the enquiry as sent first."),
             ));
@@ -833,7 +833,7 @@ impl Server {
             None
         };
         if let Some(problem) = problem {
-            return self.register_page(opened, Some(&problem));
+            return self.refused(opened, Some(&problem));
         }
         let mut fields = vec![("id", id.clone())];
         if !catalogue.is_empty() {
@@ -844,7 +844,7 @@ impl Server {
         }
         let text = match edit::add_flow(&opened.text, &fields) {
             Ok(t) => t,
-            Err(e) => return self.register_page(opened, Some(&e.to_string())),
+            Err(e) => return self.refused(opened, Some(&e.to_string())),
         };
         match self.save(opened, &text) {
             Ok(()) => Reply::redirect(&format!(
@@ -852,7 +852,7 @@ impl Server {
                 pages::url(&opened.name),
                 pages::url(&id)
             )),
-            Err(message) => self.register_page(opened, Some(&message)),
+            Err(message) => self.refused(opened, Some(&message)),
         }
     }
 
@@ -932,7 +932,7 @@ impl Server {
         let date = match form.get("date").map(str::trim) {
             Some(d) if !d.is_empty() => match crate::dates::parse(d) {
                 Ok(date) => date,
-                Err(e) => return self.register_page(opened, Some(&format!("The date sent: {e}"))),
+                Err(e) => return self.refused(opened, Some(&format!("The date sent: {e}"))),
             },
             _ => self.today(),
         };
@@ -965,7 +965,7 @@ impl Server {
                 pages::url(&opened.name),
                 sent.date
             )),
-            Err(e) => self.register_page(opened, Some(&e.to_string())),
+            Err(e) => self.refused(opened, Some(&e.to_string())),
         }
     }
 }
@@ -976,23 +976,23 @@ impl Server {
         use crate::register::Choice;
         let loaded = self.load(opened);
         let Some(record) = loaded.record else {
-            return self.register_page(
+            return self.refused(
                 opened,
                 Some("The practice has no correspondence record yet: record the letter as sent first."),
             );
         };
         let reference = form.get("letter").unwrap_or("");
         let Some(letter) = record.icb_letters().find(|l| l.reference == reference) else {
-            return self.register_page(opened, Some(STALE_RECORD));
+            return self.refused(opened, Some(STALE_RECORD));
         };
         let date = match crate::dates::parse(form.get("date").unwrap_or("").trim()) {
             Ok(d) => d,
             Err(e) => {
-                return self.register_page(opened, Some(&format!("The date of the reply: {e}")));
+                return self.refused(opened, Some(&format!("The date of the reply: {e}")));
             }
         };
         if date < letter.date {
-            return self.register_page(
+            return self.refused(
                 opened,
                 Some(&format!(
                     "The reply is dated before the letter it answers ({}).",
@@ -1002,7 +1002,7 @@ impl Server {
         }
         let from = form.get("from").unwrap_or("").trim();
         if from.is_empty() {
-            return self.register_page(opened, Some("Say who the reply is from."));
+            return self.refused(opened, Some("Say who the reply is from."));
         }
         let stock = form.get("stock").and_then(StockReply::from_word);
         let mut answers = Vec::new();
@@ -1043,8 +1043,17 @@ impl Server {
         let path = crate::record::path_for(&opened.path);
         match crate::record::write::add_reply(&path, &reply) {
             Ok(()) => Reply::redirect(&format!("/r/{}?replied", pages::url(&opened.name))),
-            Err(e) => self.register_page(opened, Some(&e.to_string())),
+            Err(e) => self.refused(opened, Some(&e.to_string())),
         }
+    }
+}
+
+impl Server {
+    /// The register's page with why a form or a letter was not acted on (status 400).
+    fn refused(&self, opened: &Opened, why: Option<&str>) -> Reply {
+        let mut reply = self.register_page(opened, why);
+        reply.status = 400;
+        reply
     }
 }
 
