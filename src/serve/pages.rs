@@ -417,16 +417,7 @@ pub fn register(
         "<h2 id=\"add-heading\">Add a flow</h2>\n<form id=\"add-flow\" method=\"post\" action=\"/r/{file}/flows\">{}<div class=\"field\"><label for=\"add-catalogue\">From gpdata's catalogue</label><p class=\"hint\" id=\"h-add-catalogue\">A national flow gpdata knows takes its facts, with sources, from the catalogue.</p><select id=\"add-catalogue\" name=\"catalogue\" aria-describedby=\"h-add-catalogue\"><option value=\"\">A local flow (not in the catalogue)</option>",
         token_input(token)
     );
-    let mut entries: Vec<_> = catalogue.entries.iter().collect();
-    entries.sort_by(|a, b| a.flow.name.cmp(&b.flow.name));
-    for e in entries {
-        let _ = write!(
-            out,
-            "<option value=\"{}\">{}</option>",
-            esc(&e.flow.id),
-            esc(&e.flow.name)
-        );
-    }
+    catalogue_options(&mut out, catalogue, "");
     out.push_str("</select></div><div class=\"field\"><label for=\"add-id\">Short id</label><p class=\"hint\" id=\"h-add-id\">Lower-case letters, digits and hyphens, e.g. icb-phm. Left empty for a catalogue flow, the catalogue's id is used.</p><input id=\"add-id\" name=\"id\" class=\"short\" spellcheck=\"false\" aria-describedby=\"h-add-id\"></div><div class=\"field\"><label for=\"add-name\">Name (for a local flow)</label><input id=\"add-name\" name=\"name\"></div><button id=\"add-submit\" type=\"submit\" class=\"secondary\">Add the flow</button></form>\n");
     out
 }
@@ -491,6 +482,26 @@ fn reply_form(
         );
     }
     out.push_str("<button id=\"reply-submit\" type=\"submit\" class=\"secondary\">Record the reply</button></form>\n");
+}
+
+/// An option for each catalogue entry, by name, with its id; `selected` is marked.
+fn catalogue_options(out: &mut String, catalogue: &Catalogue, selected: &str) {
+    let mut entries: Vec<_> = catalogue.entries.iter().collect();
+    entries.sort_by(|a, b| a.flow.name.cmp(&b.flow.name));
+    for e in entries {
+        let _ = write!(
+            out,
+            "<option value=\"{}\"{}>{} ({})</option>",
+            esc(&e.flow.id),
+            if e.flow.id == selected {
+                " selected"
+            } else {
+                ""
+            },
+            esc(&e.flow.name),
+            esc(&e.flow.id)
+        );
+    }
 }
 
 // ---- forms ----------------------------------------------------------------------------------
@@ -599,18 +610,7 @@ fn field_html(
                     esc(value)
                 );
             }
-            let mut entries: Vec<_> = catalogue.entries.iter().collect();
-            entries.sort_by(|a, b| a.flow.name.cmp(&b.flow.name));
-            for e in entries {
-                let _ = write!(
-                    out,
-                    "<option value=\"{}\"{}>{} ({})</option>",
-                    esc(&e.flow.id),
-                    if e.flow.id == value { " selected" } else { "" },
-                    esc(&e.flow.name),
-                    esc(&e.flow.id)
-                );
-            }
+            catalogue_options(out, catalogue, value);
             out.push_str("</select>");
         }
         Control::Paragraph | Control::List => {
