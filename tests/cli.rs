@@ -58,6 +58,27 @@ fn check_human_output_has_a_snippet_and_summary() {
     assert!(!text.contains('\u{1b}'), "no colour when not on a terminal");
 }
 
+/// The human format as a whole, for the shipped registers (warnings with their snippets and
+/// help) and a register with several kinds of error: any change to what a practice manager reads
+/// shows up as a snapshot difference.
+#[test]
+fn check_human_output_is_as_a_practice_manager_reads_it() {
+    let out = gpdata().args(["check", "registers"]).output().unwrap();
+    assert!(out.status.success());
+    insta::assert_snapshot!("check_registers_human", stdout(&out));
+    let out = gpdata()
+        .args([
+            "check",
+            "tests/fixtures/diagnostics/unknown-key.yaml",
+            "tests/fixtures/diagnostics/invalid-date.yaml",
+            "tests/fixtures/diagnostics/invalid-value.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!("check_errors_human", stdout(&out));
+}
+
 #[test]
 fn check_json_is_a_versioned_list_of_diagnostics() {
     let out = gpdata()
