@@ -9,17 +9,34 @@ use super::fonts::{Family, Style, family, is_blank, is_undrawn};
 pub const PAGE_WIDTH: f32 = 595.276;
 /// A4 in points.
 pub const PAGE_HEIGHT: f32 = 841.89;
+/// Margins, in points.
 const LEFT: f32 = 62.0;
 const RIGHT: f32 = 56.7;
 const TOP: f32 = 52.0;
 const BOTTOM: f32 = 64.0;
+/// Type sizes, in points: the letter's text, the footer and annex notes, table cells.
 const BODY: f32 = 10.5;
 const SMALL: f32 = 9.0;
 const TABLE: f32 = 8.8;
+/// A line's height as a multiple of its type size.
 const LEADING: f32 = 1.32;
+/// Where the baseline sits below a line's top, as a multiple of the type size (Liberation
+/// Sans's ascent, so capitals touch the top of the line box).
+const ASCENT: f32 = 0.93;
+/// The space after a paragraph, the indent of a list item's text, and the padding in a cell.
 const PARA_GAP: f32 = 6.5;
 const HANG: f32 = 15.0;
 const CELL_PAD: f32 = 3.5;
+
+/// The height of one line of text of `size`.
+fn line_height(size: f32) -> f32 {
+    size * LEADING
+}
+
+/// How far below a line's top the baseline of text of `size` sits.
+fn baseline(size: f32) -> f32 {
+    size * ASCENT
+}
 
 /// The content width between margins.
 pub const WIDTH: f32 = PAGE_WIDTH - LEFT - RIGHT;
@@ -312,12 +329,12 @@ impl Typesetter {
         gap: f32,
     ) {
         let lines = break_lines(self.fam, runs, size, width);
-        let h = size * LEADING;
+        let h = line_height(size);
         for (line, line_width) in lines {
             if self.y + h > Self::bottom() {
                 self.new_page();
             }
-            let base = self.y + size * 0.93;
+            let base = self.y + baseline(size);
             let shift = if align == Align::Right {
                 width - line_width
             } else {
@@ -339,7 +356,7 @@ impl Typesetter {
     }
 
     fn lines_height(&self, runs: &[(Style, &str)], size: f32, width: f32) -> f32 {
-        break_lines(self.fam, runs, size, width).len() as f32 * size * LEADING
+        break_lines(self.fam, runs, size, width).len() as f32 * line_height(size)
     }
 
     fn block(
@@ -361,7 +378,7 @@ impl Typesetter {
                 let size = if *level <= 2 { 11.5 } else { BODY };
                 let r = runs(inline, true);
                 let need = self.lines_height(&r, size, width)
-                    + next.map_or(0.0, |_| 3.0 * BODY * LEADING)
+                    + next.map_or(0.0, |_| 3.0 * line_height(BODY))
                     + 8.0;
                 if need > self.room() && self.y > TOP {
                     self.new_page();
@@ -394,11 +411,11 @@ impl Typesetter {
                         Some(n) => format!("{}.", n + i as u64),
                         None => "•".to_string(),
                     };
-                    if BODY * LEADING > self.room() {
+                    if line_height(BODY) > self.room() {
                         self.new_page();
                     }
                     let lbl = self.elem(Kind::Lbl, Some(li));
-                    let base = self.y + BODY * 0.93;
+                    let base = self.y + baseline(BODY);
                     self.page.push(Op::Text {
                         x: x + 2.0,
                         y: base,
@@ -497,7 +514,7 @@ impl Typesetter {
         }
         let table = self.elem(Kind::Table, parent);
         let thead = self.elem(Kind::THead, Some(table));
-        let line_h = TABLE * LEADING;
+        let line_h = line_height(TABLE);
         let header_lines: Vec<CellLines> = (0..cols)
             .map(|c| break_lines(self.fam, &runs(&cell(header, c), true), TABLE, widths[c]))
             .collect();
@@ -564,7 +581,7 @@ impl Typesetter {
     /// lines only when it is taller than a page; the header repeats on each new page.
     fn table_row(&mut self, grid: &Grid, lines: &[CellLines], owners: &[usize]) {
         let pad = 2.0 * CELL_PAD;
-        let line_h = TABLE * LEADING;
+        let line_h = line_height(TABLE);
         let header_h = grid.header.map_or(0.0, |(_, h)| h);
         let total = lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
         let fresh = ((Self::bottom() - TOP - header_h - pad) / line_h).floor() as usize;
@@ -606,11 +623,11 @@ impl Typesetter {
         take: usize,
         owner: impl Fn(usize) -> Owner,
     ) {
-        let line_h = TABLE * LEADING;
+        let line_h = line_height(TABLE);
         let mut cx = x;
         for (c, column) in lines.iter().enumerate() {
             for (i, (line, _)) in column.iter().skip(skip).take(take).enumerate() {
-                let base = self.y + CELL_PAD + i as f32 * line_h + TABLE * 0.93;
+                let base = self.y + CELL_PAD + i as f32 * line_h + baseline(TABLE);
                 for (dx, style, text) in line {
                     self.page.push(Op::Text {
                         x: cx + CELL_PAD + dx,
@@ -707,7 +724,7 @@ pub fn layout(letter: &Letter) -> Layout {
     }
     // Keep the closing, signature and cc together. A sheet for the practice has none.
     if !f.closing.is_empty() {
-        let closing_h = (4.0 + f.signatory_lines.len() as f32) * BODY * LEADING + 40.0;
+        let closing_h = (4.0 + f.signatory_lines.len() as f32) * line_height(BODY) + 40.0;
         if closing_h > ts.room() {
             ts.new_page();
         }
