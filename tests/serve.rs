@@ -565,3 +565,75 @@ fn the_icbs_reply_is_recorded_question_by_question() {
         std::fs::read_to_string(server.dir.path().join("riverside.record.yaml")).expect("record");
     assert_eq!(again, after);
 }
+
+/// A register saved by a Windows editor (a byte-order mark, CR LF line ends) keeps both when the
+/// page changes one value and adds another: only those lines differ.
+#[test]
+fn a_windows_file_keeps_its_byte_order_mark_and_line_ends() {
+    let server = Server::start();
+    let original = server.file("riverside.yaml");
+    let windows = format!("\u{feff}{}", original.replace('\n', "\r\n"));
+    let path = server.dir.path().join("riverside.yaml");
+    std::fs::write(&path, &windows).expect("write");
+    let page = server.page("/r/riverside.yaml/flow/icb-phm");
+    let token = hidden(&page, "token");
+    let version = hidden(&page, "version");
+    let (status, head, _) = server.post(
+        "/r/riverside.yaml/flow/icb-phm",
+        &[
+            ("token", &token),
+            ("version", &version),
+            ("purpose", "direct-care"),
+            ("platform", "NHS Federated Data Platform"),
+        ],
+        "",
+    );
+    assert_eq!(status, 303, "{head}");
+    let saved = std::fs::read_to_string(&path).expect("read");
+    assert!(saved.starts_with('\u{feff}'), "the byte-order mark is kept");
+    assert!(
+        saved
+            .match_indices('\n')
+            .all(|(i, _)| saved.as_bytes()[i - 1] == b'\r'),
+        "every line ends in CR LF"
+    );
+    let expected = windows
+        .replacen("    purpose: secondary\r\n", "    purpose: direct-care\r\n", 1)
+        .replacen(
+            "    processors: [North of England Commissioning Support]\r\n    icb_role: controller\r\n",
+            "    processors: [North of England Commissioning Support]\r\n    platform: NHS Federated Data Platform\r\n    icb_role: controller\r\n",
+            1,
+        );
+    assert_ne!(expected, windows);
+    assert_eq!(saved, expected);
+}
+
+/// A file that is not UTF-8 is shown but never rewritten: saving would change every byte.
+#[test]
+fn a_file_not_in_utf8_is_not_rewritten() {
+    let server = Server::start();
+    let path = server.dir.path().join("riverside.yaml");
+    let mut bytes = std::fs::read(&path).expect("read");
+    // "Caf\xe9" in Latin-1 in the opening comment, as an old editor might save it.
+    let at = bytes
+        .windows(9)
+        .position(|w| w == b"fictional")
+        .expect("the opening comment");
+    bytes.splice(at..at, b"Caf\xe9 ".iter().copied());
+    std::fs::write(&path, &bytes).expect("write");
+    let page = server.page("/r/riverside.yaml/flow/icb-phm");
+    let token = hidden(&page, "token");
+    let version = hidden(&page, "version");
+    let (status, _, body) = server.post(
+        "/r/riverside.yaml/flow/icb-phm",
+        &[
+            ("token", &token),
+            ("version", &version),
+            ("purpose", "direct-care"),
+        ],
+        "",
+    );
+    assert_eq!(status, 409);
+    assert!(String::from_utf8_lossy(&body).contains("not saved as UTF-8"));
+    assert_eq!(std::fs::read(&path).expect("read"), bytes);
+}

@@ -270,18 +270,9 @@ impl Server {
         if !self.register_files().iter().any(|n| n == name) {
             return self.not_found();
         }
-        let path = self.folder.join(name);
-        match std::fs::read(&path) {
-            Ok(bytes) => {
-                let text = String::from_utf8_lossy(&bytes).into_owned();
-                then(&Opened {
-                    name: name.to_string(),
-                    path,
-                    version: version_of(&text),
-                    text,
-                })
-            }
-            Err(e) => Reply::html(
+        match Opened::read(name, self.folder.join(name)) {
+            Ok(opened) => then(&opened),
+            Err(why) => Reply::html(
                 500,
                 pages::layout(
                     "Cannot read",
@@ -289,7 +280,7 @@ impl Server {
                     &format!(
                         "<h1>Cannot read {}</h1><p>{}</p>",
                         pages::esc(name),
-                        pages::esc(&crate::files::io_reason(&e))
+                        pages::esc(&why)
                     ),
                 ),
             ),
@@ -608,16 +599,8 @@ impl Server {
             .last_modified_time(zip::DateTime::default());
         let mut readme = String::from("Enquiry letters written by gpdata serve.\n");
         for name in self.register_files() {
-            let path = self.folder.join(&name);
-            let Ok(bytes) = std::fs::read(&path) else {
+            let Ok(opened) = Opened::read(&name, self.folder.join(&name)) else {
                 continue;
-            };
-            let text = String::from_utf8_lossy(&bytes).into_owned();
-            let opened = Opened {
-                name: name.clone(),
-                version: version_of(&text),
-                path,
-                text,
             };
             match self.letter(&opened, LetterKind::Enquiry) {
                 Err(_) => readme.push_str(&format!(
@@ -711,12 +694,14 @@ impl Server {
     }
 
     fn save(&self, opened: &Opened, text: &str) -> Result<(), String> {
+        if let Some(why) = &opened.unwritable {
+            return Err(why.clone());
+        }
         // Read the file again just before writing: a change made since this request began wins.
-        let now = std::fs::read(&opened.path).map(|b| String::from_utf8_lossy(&b).into_owned());
-        if now.as_deref().ok() != Some(opened.text.as_str()) {
+        if std::fs::read(&opened.path).ok().as_deref() != Some(opened.raw.as_slice()) {
             return Err("the file changed on disk while saving; nothing was written".into());
         }
-        crate::output::write_atomic(&opened.path, text.as_bytes()).map_err(|e| {
+        crate::output::write_atomic(&opened.path, &opened.bytes_of(text)).map_err(|e| {
             format!(
                 "cannot save `{}`: {}",
                 opened.name,
@@ -1087,20 +1072,89 @@ pub struct Opened {
     pub name: String,
     /// Its path.
     pub path: PathBuf,
-    /// Its text.
+    /// Its text (without a byte-order mark; line ends as written).
     pub text: String,
-    /// A hash of its text, carried by forms to notice changes made meanwhile.
+    /// A hash of its bytes, carried by forms to notice changes made meanwhile.
     pub version: String,
+    /// Its bytes as read, to notice a change just before writing.
+    raw: Vec<u8>,
+    /// It starts with a UTF-8 byte-order mark (as Notepad may save), kept when saving.
+    bom: bool,
+    /// Its lines end in CR LF (as Windows editors write), kept for lines the page adds.
+    crlf: bool,
+    /// Why the page must not write it, when it must not (not UTF-8: rewriting it would change
+    /// every byte).
+    unwritable: Option<String>,
 }
 
-/// A short, stable hash of a file's text (FNV-1a, 64 bits): only to notice a change, not a secret.
-fn version_of(text: &str) -> String {
+impl Opened {
+    /// Reads a register file, up to gpdata's size limit for inputs.
+    fn read(name: &str, path: PathBuf) -> Result<Opened, String> {
+        let size = std::fs::metadata(&path)
+            .map_err(|e| crate::files::io_reason(&e))?
+            .len();
+        if size > crate::limits::MAX_FILE_BYTES {
+            return Err(format!(
+                "the file is {size} bytes, more than gpdata reads ({} MB)",
+                crate::limits::MAX_FILE_BYTES / (1024 * 1024)
+            ));
+        }
+        let raw = std::fs::read(&path).map_err(|e| crate::files::io_reason(&e))?;
+        let bom = raw.starts_with(b"\xEF\xBB\xBF");
+        let body = if bom { &raw[3..] } else { &raw[..] };
+        let (text, unwritable) = match std::str::from_utf8(body) {
+            Ok(t) => (t.to_string(), None),
+            Err(_) => (
+                String::from_utf8_lossy(body).into_owned(),
+                Some("the file is not saved as UTF-8 text, so the page cannot change it without rewriting all of it; save it as UTF-8 in a text editor first".to_string()),
+            ),
+        };
+        let crlf = text.contains("\r\n");
+        Ok(Opened {
+            name: name.to_string(),
+            path,
+            version: version_of(&raw),
+            text,
+            raw,
+            bom,
+            crlf,
+            unwritable,
+        })
+    }
+
+    /// The bytes to write for `text`: the file's own byte-order mark and line ends kept.
+    fn bytes_of(&self, text: &str) -> Vec<u8> {
+        let mut out = Vec::with_capacity(text.len() + 3);
+        if self.bom {
+            out.extend_from_slice(b"\xEF\xBB\xBF");
+        }
+        if self.crlf {
+            // Only the lines the page added end in a bare LF.
+            let mut previous = '\0';
+            for c in text.chars() {
+                if c == '\n' && previous != '\r' {
+                    out.push(b'\r');
+                }
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                previous = c;
+            }
+        } else {
+            out.extend_from_slice(text.as_bytes());
+        }
+        out
+    }
+}
+
+/// A short, stable hash of a file's bytes (FNV-1a, 64 bits): only to notice a change, not a
+/// secret.
+fn version_of(bytes: &[u8]) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        hash ^= u64::from(b);
+    for b in bytes {
+        hash ^= u64::from(*b);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
-    format!("{hash:016x}-{}", text.len())
+    format!("{hash:016x}-{}", bytes.len())
 }
 
 fn parse_tree(text: &str) -> Option<crate::yaml::Node> {
