@@ -123,8 +123,17 @@ fn abolished_on(icb: &crate::catalogue::Icb) -> String {
         .unwrap_or_else(|| "an unknown date".into())
 }
 
+/// Every check of one flow, in turn.
 fn lint_flow(ctx: &mut Ctx, flow: &Flow, env: &Env) {
-    let today = env.today;
+    gaps(ctx, flow);
+    direct_care_opt_out(ctx, flow);
+    agreement(ctx, flow, env);
+    schedule_1(ctx, flow);
+}
+
+/// Facts the practice could record but has not: one `unknown-fact` for them all, and the
+/// Type 1 handling of identifiable data for secondary use on its own, as it says more.
+fn gaps(ctx: &mut Ctx, flow: &Flow) {
     let id_span = flow.span_of(Fact::Id);
     let at = |fact: Fact| flow.span_of(fact);
     // What a named catalogue entry does not know either is a national gap (its entry says why),
@@ -165,34 +174,6 @@ fn lint_flow(ctx: &mut Ctx, flow: &Flow, env: &Env) {
         );
     }
 
-    if flow.purpose == Purpose::DirectCare && flow.opt_outs.national == OptOutHandling::Applied {
-        ctx.report(
-            Code::DirectCareOptOut,
-            at(Fact::NationalOptOut),
-            format!(
-                "flow `{}` is for direct care, but says the National Data Opt-out is applied",
-                flow.id
-            ),
-            Some("the National Data Opt-out covers research and planning, not individual care; use `not-applicable`, or check the purpose".into()),
-        );
-    }
-    if flow.agreement.status == AgreementStatus::Active
-        && let Some(expires) = flow.agreement.expires
-        && expires < today
-    {
-        ctx.report(
-            Code::ExpiredButActive,
-            at(Fact::AgreementExpires),
-            format!(
-                "flow `{}`: the agreement is marked active but expired on {expires}",
-                flow.id
-            ),
-            Some(
-                "mark it `expired` if data no longer flows under it, or record the renewal date"
-                    .into(),
-            ),
-        );
-    }
     if type_1_unstated {
         ctx.report(
             Code::Type1Unstated,
@@ -212,6 +193,45 @@ fn lint_flow(ctx: &mut Ctx, flow: &Flow, env: &Env) {
                         .collect::<Vec<_>>()
                 )
             )),
+        );
+    }
+}
+
+/// The National Data Opt-out said to apply to direct care, which it does not cover.
+fn direct_care_opt_out(ctx: &mut Ctx, flow: &Flow) {
+    let at = |fact: Fact| flow.span_of(fact);
+    if flow.purpose == Purpose::DirectCare && flow.opt_outs.national == OptOutHandling::Applied {
+        ctx.report(
+            Code::DirectCareOptOut,
+            at(Fact::NationalOptOut),
+            format!(
+                "flow `{}` is for direct care, but says the National Data Opt-out is applied",
+                flow.id
+            ),
+            Some("the National Data Opt-out covers research and planning, not individual care; use `not-applicable`, or check the purpose".into()),
+        );
+    }
+}
+
+/// The agreement's status against its dates, its other party and the flow's obligation.
+fn agreement(ctx: &mut Ctx, flow: &Flow, env: &Env) {
+    let today = env.today;
+    let at = |fact: Fact| flow.span_of(fact);
+    if flow.agreement.status == AgreementStatus::Active
+        && let Some(expires) = flow.agreement.expires
+        && expires < today
+    {
+        ctx.report(
+            Code::ExpiredButActive,
+            at(Fact::AgreementExpires),
+            format!(
+                "flow `{}`: the agreement is marked active but expired on {expires}",
+                flow.id
+            ),
+            Some(
+                "mark it `expired` if data no longer flows under it, or record the renewal date"
+                    .into(),
+            ),
         );
     }
     if flow.agreement.status == AgreementStatus::Proposed && flow.agreement.signed.is_some() {
@@ -273,7 +293,6 @@ fn lint_flow(ctx: &mut Ctx, flow: &Flow, env: &Env) {
             Some("a direction or Data Provision Notice is not an agreement the practice signs or can refuse; set `agreement.status: none`".into()),
         );
     }
-    schedule_1(ctx, flow);
 }
 
 /// The DPA 2018 Schedule 1 condition must fit the Article 9 condition (DPA 2018 section 10):

@@ -83,12 +83,39 @@ pub(super) fn documents(text: &str) -> Result<Vec<Node>, Stop> {
         aliases: 0,
         replayed: 0,
     };
+    // The parser counts a lone CR as a line break, as YAML does; the rest of gpdata (the line
+    // index diagnostics are shown with, editors on Windows and Linux) counts LF. Only a text with
+    // a lone CR needs its lines counted again; others keep the parser's.
+    let lines = LoneCr::index(text);
     let mut parser = Parser::new_from_str(text);
     while let Some(next) = parser.next_event() {
         let (event, span) = next.map_err(Stop::Scan)?;
-        builder.event(event, span_of(&span))?;
+        let mut span = span_of(&span);
+        if let Some(lines) = &lines {
+            span.line = lines.line_of(span.offset);
+        }
+        builder.event(event, span)?;
     }
     Ok(builder.documents)
+}
+
+/// Where the LF line breaks are, for a text that also has a CR not followed by LF.
+struct LoneCr(Vec<usize>);
+
+impl LoneCr {
+    fn index(text: &str) -> Option<LoneCr> {
+        let bytes = text.as_bytes();
+        let lone = bytes
+            .iter()
+            .enumerate()
+            .any(|(i, b)| *b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        lone.then(|| LoneCr(text.match_indices('\n').map(|(i, _)| i).collect()))
+    }
+
+    /// The 1-based line of a byte offset, counting LF only.
+    fn line_of(&self, offset: usize) -> u32 {
+        (self.0.partition_point(|&nl| nl < offset) + 1) as u32
+    }
 }
 
 /// Our span of the parser's: 1-based line and column (in characters), byte offset and length.
@@ -365,5 +392,28 @@ fn size(node: &Node) -> usize {
         Value::Seq(items) => items.iter().map(size).sum(),
         Value::Map(entries) => entries.iter().map(|(k, v)| size(k) + size(v)).sum(),
         _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod lone_cr_tests {
+    use super::*;
+
+    #[test]
+    fn a_lone_cr_does_not_count_as_a_line_where_gpdata_shows_lines() {
+        let text = "a: 1\r\rb: 2\nc: 3\r\nd: 4\n";
+        let docs = documents(text).expect("reads");
+        let Value::Map(entries) = &docs[0].value else {
+            panic!("a mapping");
+        };
+        let lines: Vec<u32> = entries.iter().map(|(k, _)| k.span.line).collect();
+        // LF counted only: `a` and `b` on line 1, `c` on 2, `d` on 3 (CR LF is one break).
+        assert_eq!(lines, [1, 1, 2, 3]);
+        // Without a lone CR the parser's own count stands.
+        let docs = documents("a: 1\r\nb: 2\n").expect("reads");
+        let Value::Map(entries) = &docs[0].value else {
+            panic!("a mapping");
+        };
+        assert_eq!(entries[1].0.span.line, 2);
     }
 }
