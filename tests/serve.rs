@@ -637,3 +637,58 @@ fn a_file_not_in_utf8_is_not_rewritten() {
     assert!(String::from_utf8_lossy(&body).contains("not saved as UTF-8"));
     assert_eq!(std::fs::read(&path).expect("read"), bytes);
 }
+
+/// A notice to a body other than the ICB is listed, previewed, downloaded as the same PDF
+/// `gpdata letter --kind notice` writes, and recorded as sent with its flows.
+#[test]
+fn notices_are_listed_written_and_recorded() {
+    let server = Server::start();
+    let page = server.page("/r/westbourne.yaml");
+    assert!(page.contains("<li data-notice=\"cprd\">"), "{page}");
+    assert!(page.contains("<li data-notice=\"qresearch\">"));
+    assert!(server.page("/r/fellside.yaml").contains("none is needed"));
+    let preview = server.page("/r/westbourne.yaml/letter?kind=notice&notice=cprd");
+    assert!(preview.contains("letter.pdf?kind=notice&amp;notice=cprd"));
+    let (status, head, pdf) = server.get("/r/westbourne.yaml/letter.pdf?kind=notice&notice=cprd");
+    assert_eq!(status, 200);
+    assert!(
+        head.contains("filename=\"E85124-notice-cprd.pdf\""),
+        "{head}"
+    );
+    let dir = tempfile::tempdir().expect("folder");
+    common::gpdata()
+        .args([
+            "letter",
+            "registers/westbourne.yaml",
+            "--kind",
+            "notice",
+            "-o",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(dir.path().join("E85124-notice-cprd.pdf")).expect("CLI notice"),
+        pdf
+    );
+    let (status, _, _) = server.get("/r/westbourne.yaml/letter?kind=notice&notice=no-such-flow");
+    assert_eq!(status, 400);
+    let token = hidden(&page, "token");
+    let (status, head, _) = server.post(
+        "/r/westbourne.yaml/sent",
+        &[
+            ("token", &token),
+            ("kind", "notice:cprd"),
+            ("date", "2026-11-21"),
+        ],
+        "",
+    );
+    assert_eq!(status, 303, "{head}");
+    let record = std::fs::read_to_string(server.dir.path().join("westbourne.record.yaml"))
+        .expect("record written");
+    assert!(
+        record.contains("  - letter: notice\n    date: 2026-11-21\n"),
+        "{record}"
+    );
+    assert!(record.contains("    flows: [\"cprd\"]\n"), "{record}");
+}

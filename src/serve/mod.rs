@@ -194,10 +194,10 @@ impl Server {
                 self.with_file(file, |f| self.register_page(f, notice.as_deref()))
             }
             ["r", file, "letter"] => {
-                self.with_file(file, |f| self.letter_preview(f, letter_kind(query)))
+                self.with_file(file, |f| self.letter_preview(f, &Wanted::from_form(query)))
             }
             ["r", file, "letter.pdf"] => {
-                self.with_file(file, |f| self.letter_pdf(f, letter_kind(query)))
+                self.with_file(file, |f| self.letter_pdf(f, &Wanted::from_form(query)))
             }
             ["r", file, "practice"] => {
                 self.with_file(file, |f| self.practice_page(f, None, query.has("saved")))
@@ -443,19 +443,8 @@ impl Server {
         )
     }
 
-    fn letter(
-        &self,
-        opened: &Opened,
-        kind: LetterKind,
-    ) -> Result<
-        (
-            crate::letter::Letter,
-            String,
-            crate::register::Register,
-            LetterOptions,
-        ),
-        Reply,
-    > {
+    fn letter(&self, opened: &Opened, wanted: &Wanted) -> Result<Written, Reply> {
+        let kind = wanted.kind;
         let loaded = self.load(opened);
         let Some(register) = loaded.register else {
             return Err(self.refused(
@@ -486,6 +475,24 @@ impl Server {
             ));
         }
         let decisions = policy::evaluate(&self.policy, &register, self.today());
+        let notice = match (kind, &wanted.notice) {
+            (LetterKind::Notice, Some(key)) => {
+                let found = crate::letter::sequence::notice_groups(&register, &decisions)
+                    .into_iter()
+                    .find(|g| g.key() == key);
+                match found {
+                    Some(group) => Some(group),
+                    None => {
+                        return Err(self.refused(
+                            opened,
+                            Some("The register no longer calls for that notice; the page lists the notices it does."),
+                        ));
+                    }
+                }
+            }
+            (LetterKind::Notice, None) => return Err(self.not_found()),
+            _ => None,
+        };
         let options = LetterOptions {
             kind,
             date: self.today(),
@@ -497,7 +504,7 @@ impl Server {
         };
         let extras = Extras {
             record: loaded.record.as_ref(),
-            notice: None,
+            notice: notice.as_ref(),
         };
         match self.renderer.render_with(
             &register,
@@ -508,8 +515,18 @@ impl Server {
             extras,
         ) {
             Ok(letter) => {
-                let name = format!("{}-{}.pdf", register.practice.ods_code, kind.as_str());
-                Ok((letter, name, register, options))
+                let ods = &register.practice.ods_code;
+                let file_name = match &notice {
+                    Some(group) => format!("{ods}-notice-{}.pdf", group.key()),
+                    None => format!("{ods}-{}.pdf", kind.as_str()),
+                };
+                Ok(Written {
+                    letter,
+                    file_name,
+                    register,
+                    options,
+                    notice,
+                })
             }
             Err(d) => Err(Reply::html(
                 500,
@@ -525,11 +542,11 @@ impl Server {
         }
     }
 
-    fn letter_preview(&self, opened: &Opened, kind: LetterKind) -> Reply {
-        match self.letter(opened, kind) {
+    fn letter_preview(&self, opened: &Opened, wanted: &Wanted) -> Reply {
+        match self.letter(opened, wanted) {
             Err(reply) => reply,
-            Ok((letter, _, _, _)) => {
-                let body = pages::letter(opened, &letter);
+            Ok(written) => {
+                let body = pages::letter(opened, &written.letter, &wanted.query());
                 Reply::html(
                     200,
                     pages::layout(
@@ -545,10 +562,13 @@ impl Server {
         }
     }
 
-    fn letter_pdf(&self, opened: &Opened, kind: LetterKind) -> Reply {
-        match self.letter(opened, kind) {
+    fn letter_pdf(&self, opened: &Opened, wanted: &Wanted) -> Reply {
+        match self.letter(opened, wanted) {
             Err(reply) => reply,
-            Ok((letter, name, _, _)) => {
+            Ok(Written {
+                letter, file_name, ..
+            }) => {
+                let name = file_name;
                 match crate::pdf::render(
                     &letter,
                     crate::pdf::PdfOptions {
@@ -602,11 +622,15 @@ impl Server {
             let Ok(opened) = Opened::read(&name, self.folder.join(&name)) else {
                 continue;
             };
-            match self.letter(&opened, LetterKind::Enquiry) {
+            match self.letter(&opened, &Wanted::enquiry()) {
                 Err(_) => readme.push_str(&format!(
                     "{name}: no letter (the register has errors or text to replace)\n"
                 )),
-                Ok((letter, pdf_name, _, _)) => {
+                Ok(Written {
+                    letter,
+                    file_name: pdf_name,
+                    ..
+                }) => {
                     match crate::pdf::render(
                         &letter,
                         crate::pdf::PdfOptions {
@@ -921,20 +945,21 @@ impl Server {
             },
             _ => self.today(),
         };
-        let kind = match form.get("kind") {
-            Some("follow-up") => LetterKind::FollowUp,
-            _ => LetterKind::Enquiry,
-        };
-        let sent = match self.letter(opened, kind) {
+        let wanted = Wanted::from_form(form);
+        let sent = match self.letter(opened, &wanted) {
             Err(reply) => return reply,
-            Ok((letter, _, register, mut options)) => {
-                options.date = date;
+            Ok(mut written) => {
+                written.options.date = date;
                 // The letter as it was on the day it was sent: its reference and questions.
-                let Some(sent) = crate::letter::sequence::sent(&register, &letter, &options, None)
-                else {
+                let Some(sent) = crate::letter::sequence::sent(
+                    &written.register,
+                    &written.letter,
+                    &written.options,
+                    written.notice.as_ref(),
+                ) else {
                     return self.not_found();
                 };
-                (sent, register)
+                (sent, written.register)
             }
         };
         let (sent, register) = sent;
@@ -1048,14 +1073,62 @@ const CONFLICT: &str = "The file was changed on disk after this page was opened 
 
 const STALE: &str = "The file no longer has this flow; reload the page.";
 
-/// The letter a page asks for: `?kind=follow-up` or `?kind=actions`, else the enquiry. Notices
-/// (one per body) are written with `gpdata letter --kind notice`.
-fn letter_kind(query: &Form) -> LetterKind {
-    match query.get("kind") {
-        Some("follow-up") => LetterKind::FollowUp,
-        Some("actions") => LetterKind::Actions,
-        _ => LetterKind::Enquiry,
+/// The letter a page or form asks for: `kind=follow-up`, `kind=actions` or
+/// `kind=notice&notice=FLOW` (the notice about that flow and the others going to the same body);
+/// anything else is the enquiry.
+pub struct Wanted {
+    kind: LetterKind,
+    /// For a notice: the id of its first flow.
+    notice: Option<String>,
+}
+
+impl Wanted {
+    fn enquiry() -> Wanted {
+        Wanted {
+            kind: LetterKind::Enquiry,
+            notice: None,
+        }
     }
+
+    fn from_form(form: &Form) -> Wanted {
+        let kind = match form.get("kind") {
+            Some("follow-up") => LetterKind::FollowUp,
+            Some("actions") => LetterKind::Actions,
+            Some("notice") => LetterKind::Notice,
+            // The "letter sent" list names a notice as `notice:FLOW`.
+            Some(k) if k.starts_with("notice:") => {
+                return Wanted {
+                    kind: LetterKind::Notice,
+                    notice: Some(k["notice:".len()..].to_string()),
+                };
+            }
+            _ => LetterKind::Enquiry,
+        };
+        Wanted {
+            kind,
+            notice: form.get("notice").map(String::from),
+        }
+    }
+
+    /// The query that asks for this letter again (for the preview's download link).
+    fn query(&self) -> String {
+        match &self.notice {
+            Some(key) if self.kind == LetterKind::Notice => {
+                format!("?kind=notice&notice={}", pages::url(key))
+            }
+            _ if self.kind == LetterKind::Enquiry => String::new(),
+            _ => format!("?kind={}", self.kind.as_str()),
+        }
+    }
+}
+
+/// A letter written for the page: what it says, its file name, and what it was written from.
+struct Written {
+    letter: crate::letter::Letter,
+    file_name: String,
+    register: crate::register::Register,
+    options: LetterOptions,
+    notice: Option<crate::letter::sequence::NoticeGroup>,
 }
 
 fn status<'a>(message: Option<(u16, &'a str)>, saved: bool) -> pages::Status<'a> {

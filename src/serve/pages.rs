@@ -369,9 +369,28 @@ pub fn register(
             "<p><strong>The follow-up</strong>, once the reply date has passed or the reply leaves questions open: it cites the first letter and restates only what is still open. <a id=\"followup-preview\" href=\"/r/{file}/letter?kind=follow-up\">Preview it</a> · <a id=\"followup-pdf\" href=\"/r/{file}/letter.pdf?kind=follow-up\" download>Download it (PDF)</a></p>"
         );
     }
+    let notices = audit
+        .map(|(r, d)| crate::letter::sequence::notice_groups(r, d))
+        .unwrap_or_default();
+    if notices.is_empty() {
+        out.push_str("<p><strong>Notices</strong>: none is needed; no flow the practice withdraws from is run by a body other than the ICB.</p>\n");
+    } else {
+        out.push_str("<p><strong>Notices</strong> to the bodies other than the ICB that run flows the practice withdraws from, one to each body:</p>\n<ul id=\"notices\">");
+        for group in &notices {
+            let key = url(group.key());
+            let _ = write!(
+                out,
+                "<li data-notice=\"{}\">To {}, about {}: <a href=\"/r/{file}/letter?kind=notice&amp;notice={key}\">Preview it</a> · <a href=\"/r/{file}/letter.pdf?kind=notice&amp;notice={key}\" download>Download it (PDF)</a></li>",
+                esc(group.key()),
+                esc(&group.to),
+                esc(&group.flows.join(", "))
+            );
+        }
+        out.push_str("</ul>\n");
+    }
     let _ = writeln!(
         out,
-        "<p><strong>The practice's action sheet</strong> (not for posting): what to switch off, withdraw from or not sign, and where. <a id=\"actions-preview\" href=\"/r/{file}/letter?kind=actions\">Preview it</a> · <a id=\"actions-pdf\" href=\"/r/{file}/letter.pdf?kind=actions\" download>Download it (PDF)</a></p>\n<p class=\"meta\">Notices to the bodies that run withdrawn flows are written with <code>gpdata letter --kind notice</code>.</p>"
+        "<p><strong>The practice's action sheet</strong> (not for posting): what to switch off, withdraw from or not sign, and where. <a id=\"actions-preview\" href=\"/r/{file}/letter?kind=actions\">Preview it</a> · <a id=\"actions-pdf\" href=\"/r/{file}/letter.pdf?kind=actions\" download>Download it (PDF)</a></p>"
     );
     if let Some(record) = &loaded.record {
         let letters: Vec<String> = record
@@ -400,10 +419,20 @@ pub fn register(
         out,
         "<form id=\"record-sent\" method=\"post\" action=\"/r/{file}/sent\">{}<div class=\"field\"><label for=\"sent-kind\">Letter sent</label><select id=\"sent-kind\" name=\"kind\"><option value=\"enquiry\">The enquiry</option>{}</select></div><div class=\"field\"><label for=\"sent-date\">Date it was sent</label><p class=\"hint\" id=\"h-sent-date\">YYYY-MM-DD. The letter is recorded with this date, its reference and every question it asks, in the correspondence record beside the register.</p><input id=\"sent-date\" name=\"date\" class=\"short\" aria-describedby=\"h-sent-date\" value=\"{today}\"></div><button id=\"sent-submit\" type=\"submit\" class=\"secondary\">Record that the letter was sent</button></form>",
         token_input(token),
-        if asked {
-            "<option value=\"follow-up\">The follow-up</option>"
-        } else {
-            ""
+        {
+            let mut options = String::new();
+            if asked {
+                options.push_str("<option value=\"follow-up\">The follow-up</option>");
+            }
+            for group in &notices {
+                let _ = write!(
+                    options,
+                    "<option value=\"notice:{}\">The notice to {}</option>",
+                    esc(group.key()),
+                    esc(&group.to)
+                );
+            }
+            options
         }
     );
     out.push('\n');
@@ -827,7 +856,7 @@ pub fn practice(
 }
 
 /// The letter as a web page.
-pub fn letter(opened: &Opened, letter: &crate::letter::Letter) -> String {
+pub fn letter(opened: &Opened, letter: &crate::letter::Letter, query: &str) -> String {
     let file = url(&opened.name);
     let markdown = crate::letter::text::to_markdown(letter);
     // Register text is the practice's own, but never markup: raw HTML in it is shown as text.
@@ -840,6 +869,7 @@ pub fn letter(opened: &Opened, letter: &crate::letter::Letter) -> String {
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, parser);
     format!(
-        "<p class=\"meta\">A preview of the letter as of today. <a href=\"/r/{file}/letter.pdf\" download>Download it as a PDF</a> to print and sign.</p>\n<article id=\"letter\" class=\"letter\">\n{html}</article>\n"
+        "<p class=\"meta\">A preview of the letter as of today. <a href=\"/r/{file}/letter.pdf{}\" download>Download it as a PDF</a> to print and sign.</p>\n<article id=\"letter\" class=\"letter\">\n{html}</article>\n",
+        esc(query)
     )
 }
