@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 use tiny_http::{Method, Request};
 
 use crate::audit::{self, Item, Totals};
@@ -301,8 +302,9 @@ impl Server {
     fn home(&self, new_error: Option<(&str, &Form)>) -> Reply {
         let env = self.env();
         let files = self.register_files();
+        // An LMC's folder holds hundreds of registers: they are read on every core.
         let loaded: Vec<(String, Loaded)> = files
-            .iter()
+            .par_iter()
             .map(|n| {
                 let path = self.folder.join(n);
                 (n.clone(), crate::validate::load_path_with(&path, &env))
