@@ -231,20 +231,8 @@ pub(super) fn run(args: &LetterArgs) -> Exit {
     let Some(policy) = load_policy(&args.policy) else {
         return Exit::InputErrors;
     };
-    let sources = match templates::resolve(args.templates.as_deref()) {
-        Ok(s) => s,
-        Err(d) => {
-            eprint_diagnostics(&[*d]);
-            return Exit::InputErrors;
-        }
-    };
-    let renderer = match Renderer::new(sources) {
-        Ok(r) => r,
-        Err(d) => {
-            eprint_diagnostics(&[*d]);
-            error("the templates have errors; no letters were written");
-            return Exit::InputErrors;
-        }
+    let Some(renderer) = renderer(args) else {
+        return Exit::InputErrors;
     };
     let Some(catalogue) = args.catalogue.load() else {
         return Exit::InputErrors;
@@ -275,6 +263,49 @@ pub(super) fn run(args: &LetterArgs) -> Exit {
                 return Exit::CannotRun;
             }
         };
+    let _lock = match open_target(&target) {
+        Ok(lock) => lock,
+        Err(exit) => return exit,
+    };
+    let job = Job {
+        renderer: &renderer,
+        policy: &policy,
+        options: &options,
+        format,
+        pdf: PdfOptions {
+            tagged: !args.untagged,
+            pdfa: args.pdfa,
+        },
+        target: &target,
+        env,
+        claimed: Mutex::new(HashSet::new()),
+        record: !args.no_record,
+    };
+    write_all(args, &job, &inputs)
+}
+
+/// The letter templates, compiled; their errors printed when they have any.
+fn renderer(args: &LetterArgs) -> Option<Renderer> {
+    let sources = match templates::resolve(args.templates.as_deref()) {
+        Ok(s) => s,
+        Err(d) => {
+            eprint_diagnostics(&[*d]);
+            return None;
+        }
+    };
+    let renderer = match Renderer::new(sources) {
+        Ok(r) => r,
+        Err(d) => {
+            eprint_diagnostics(&[*d]);
+            error("the templates have errors; no letters were written");
+            return None;
+        }
+    };
+    Some(renderer)
+}
+
+/// Makes the output folder and locks it against another run; the lock holds until dropped.
+fn open_target(target: &Target) -> Result<Option<crate::output::FolderLock>, Exit> {
     if let Target::Folder(dir) = &target
         && let Err(e) = std::fs::create_dir_all(dir)
     {
@@ -289,9 +320,9 @@ pub(super) fn run(args: &LetterArgs) -> Exit {
             "cannot create the output folder `{}`: {reason}",
             display_path(dir)
         ));
-        return Exit::CannotRun;
+        return Err(Exit::CannotRun);
     }
-    let _lock = match target.folder().map(crate::output::lock_folder) {
+    Ok(match target.folder().map(crate::output::lock_folder) {
         None => None,
         Some(Ok(lock)) => {
             if let Some(lock) = &lock
@@ -311,23 +342,14 @@ pub(super) fn run(args: &LetterArgs) -> Exit {
         }
         Some(Err(e)) => {
             error(&e.to_string());
-            return Exit::CannotRun;
+            return Err(Exit::CannotRun);
         }
-    };
-    let job = Job {
-        renderer: &renderer,
-        policy: &policy,
-        options: &options,
-        format,
-        pdf: PdfOptions {
-            tagged: !args.untagged,
-            pdfa: args.pdfa,
-        },
-        target: &target,
-        env,
-        claimed: Mutex::new(HashSet::new()),
-        record: !args.no_record,
-    };
+    })
+}
+
+/// Writes every register's letters (on the run's workers, with a progress bar on a terminal)
+/// and says what was written and what was not.
+fn write_all(args: &LetterArgs, job: &Job, inputs: &[Input]) -> Exit {
     let progress = (inputs.len() > 1 && !args.no_progress && !quiet() && stderr_is_terminal())
         .then(|| {
             let bar = indicatif::ProgressBar::new(inputs.len() as u64);
@@ -352,7 +374,7 @@ pub(super) fn run(args: &LetterArgs) -> Exit {
         Some(bar) => bar.suspend(|| eprint(text)),
         None => eprint(text),
     };
-    workers.each(&inputs, one, |outcomes| {
+    workers.each(inputs, one, |outcomes| {
         for outcome in outcomes {
             tally.add(&outcome);
             match outcome {
@@ -386,7 +408,7 @@ pub(super) fn run(args: &LetterArgs) -> Exit {
         bar.finish_and_clear();
     }
     if inputs.len() > 1 || tally.invalid + tally.unwritable > 0 {
-        note(&tally.summary(&target));
+        note(&tally.summary(job.target));
     }
     tally.exit()
 }
