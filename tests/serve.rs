@@ -692,3 +692,55 @@ fn notices_are_listed_written_and_recorded() {
     );
     assert!(record.contains("    flows: [\"cprd\"]\n"), "{record}");
 }
+
+/// The whole first-time journey without a text editor: start a register, replace what the
+/// starter leaves to fill in through the practice form, and the letter can be written.
+#[test]
+fn a_new_register_reaches_a_letter_through_the_forms_alone() {
+    let server = Server::start();
+    let token = hidden(&server.page("/"), "token");
+    let (status, _, _) = server.post(
+        "/new",
+        &[
+            ("token", &token),
+            ("ods_code", "Y01234"),
+            ("practice_name", "Test Surgery"),
+            ("icb", "QOQ"),
+        ],
+        "",
+    );
+    assert_eq!(status, 303);
+    // Until the starter's placeholders are replaced, no letter is written.
+    let (status, _, body) = server.get("/r/y01234.yaml/letter.pdf");
+    assert_eq!(status, 400);
+    assert!(String::from_utf8_lossy(&body).contains("text from `gpdata init` to replace"));
+    let register = server.page("/r/y01234.yaml");
+    assert!(
+        register.contains("href=\"/r/y01234.yaml/practice\">Fix it</a>"),
+        "placeholders link to the practice form"
+    );
+    let page = server.page("/r/y01234.yaml/practice");
+    assert!(page.contains("id=\"f-practice-contractor\""));
+    let version = hidden(&page, "version");
+    let (status, head, _) = server.post(
+        "/r/y01234.yaml/practice",
+        &[
+            ("token", &token),
+            ("version", &version),
+            ("practice.address", "1 High Street\r\nTestville\r\nTE1 1ST"),
+            ("practice.signatory.name", "Dr Jo Test"),
+            ("practice.contractor", "partnership"),
+            ("practice.opt_outs.national", "412"),
+            ("icb.address", "ICB House\r\nTE2 2ST"),
+        ],
+        "",
+    );
+    assert_eq!(status, 303, "{head}");
+    let text = server.file("y01234.yaml");
+    assert!(!text.contains("  - \"CHANGE ME"), "{text}");
+    assert!(text.contains("  address:                        # one line per item, postcode last\n    - 1 High Street\n    - Testville\n    - TE1 1ST\n"), "{text}");
+    assert!(text.contains("    national: 412\n"), "{text}");
+    let (status, head, pdf) = server.get("/r/y01234.yaml/letter.pdf");
+    assert_eq!(status, 200, "{head}");
+    assert!(pdf.starts_with(b"%PDF-"));
+}

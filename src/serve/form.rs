@@ -126,6 +126,39 @@ pub fn practice_fields() -> Vec<Field> {
             Control::Number,
         ),
         field(
+            "practice.contractor",
+            "The practice is",
+            "How the letter speaks for it: a partnership's partners, a single-handed GP, or a company's directors.",
+            Control::Choice(
+                <crate::register::Contractor as crate::register::Choice>::WORDS,
+                <crate::register::Contractor as crate::register::Choice>::PHRASES,
+            ),
+        ),
+        field(
+            "practice.opt_outs.national",
+            "Patients with a National Data Opt-out",
+            "The count NHS England publishes for the practice (the letter quotes it).",
+            Control::Number,
+        ),
+        field(
+            "practice.opt_outs.type_1",
+            "Patients with a Type 1 opt-out",
+            "From a search of the practice's own records.",
+            Control::Number,
+        ),
+        field(
+            "practice.opt_outs.as_of",
+            "Opt-out counts as of",
+            "YYYY-MM-DD.",
+            Control::Date,
+        ),
+        field(
+            "practice.opt_outs.source",
+            "Where the counts come from",
+            "e.g. NHS England's National Data Opt-out publication for the month, and the search run.",
+            Control::Paragraph,
+        ),
+        field(
             "practice.lmc",
             "Local Medical Committee",
             "The LMC the practice belongs to.",

@@ -307,12 +307,22 @@ pub fn register(
         }
     );
     out.push_str("<ul id=\"diagnostics\" class=\"diagnostics\">");
+    let flows_start = root
+        .as_ref()
+        .and_then(|r| edit::entry(r, "flows"))
+        .map(|(k, _)| k.span.offset);
     for d in &loaded.diags {
         let link = d.span.and_then(|s| {
             flow_ranges
                 .iter()
                 .find(|(_, r)| r.contains(&s.offset))
                 .map(|(id, _)| format!("/r/{file}/flow/{}", url(id)))
+                // Before the flows: the practice's and ICB's details.
+                .or_else(|| {
+                    flows_start
+                        .is_some_and(|f| s.offset < f)
+                        .then(|| format!("/r/{file}/practice"))
+                })
         });
         out.push_str(&diag_item(d, link));
     }
