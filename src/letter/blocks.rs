@@ -2,7 +2,7 @@
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use super::model::{Block, Inline, Span};
+use super::model::{Block, Inline, Run};
 
 /// Parses the template's Markdown into blocks. Unsupported constructs (images, HTML, code) are
 /// kept as plain text so nothing the template wrote is lost.
@@ -132,7 +132,7 @@ fn push_text(stack: &mut [Frame], text: &str, bold: bool, italic: bool) {
     };
     match inline.last_mut() {
         Some(last) if last.bold == bold && last.italic == italic => last.text.push_str(text),
-        _ => inline.push(Span {
+        _ => inline.push(Run {
             text: text.to_string(),
             bold,
             italic,

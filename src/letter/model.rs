@@ -5,7 +5,7 @@ use serde::Serialize;
 
 /// A run of text with one style.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Span {
+pub struct Run {
     /// The text.
     pub text: String,
     /// Bold.
@@ -15,7 +15,7 @@ pub struct Span {
 }
 
 /// Inline content: styled runs.
-pub type Inline = Vec<Span>;
+pub type Inline = Vec<Run>;
 
 /// A block of the letter body.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -1,7 +1,7 @@
 //! Typesetting: line breaking by glyph advances, pagination, lists and tables, producing pages
 //! of positioned text and lines plus the structure tree used for tagging.
 
-use crate::letter::model::{Block, Inline, Letter, Span};
+use crate::letter::model::{Block, Inline, Letter, Run};
 
 use super::fonts::{Family, Style, family, is_blank, is_undrawn};
 
@@ -252,7 +252,7 @@ fn runs(inline: &Inline, bold: bool) -> Vec<(Style, &str)> {
     inline
         .iter()
         .map(
-            |Span {
+            |Run {
                  text,
                  bold: b,
                  italic,
