@@ -796,3 +796,40 @@ fn no_change_without_the_token() {
         "the form with its token saved nothing"
     );
 }
+
+/// Readable at 200 % zoom: a 1280-pixel screen at 200 % lays pages out 640 CSS pixels wide, and
+/// no page may then need scrolling sideways (WCAG 2.2, 1.4.10 Reflow). Every field keeps its
+/// label, and the keyboard reaches the first field of a form.
+#[test]
+fn the_pages_reflow_at_200_percent_zoom() {
+    let Some(j) = Journey::start("the_pages_reflow_at_200_percent_zoom", |_| {}) else {
+        return;
+    };
+    let b = &j.browser;
+    b.resize(640, 900);
+    for (path, name) in [
+        ("/".to_string(), "zoom-home"),
+        (format!("/r/{RIVERSIDE}"), "zoom-register"),
+        (format!("/r/{RIVERSIDE}/flow/icb-phm"), "zoom-flow"),
+        (format!("/r/{RIVERSIDE}/practice"), "zoom-practice"),
+        (format!("/r/{RIVERSIDE}/letter"), "zoom-letter"),
+    ] {
+        j.open(&path);
+        b.wait_find("main");
+        let sizes = b.execute(
+            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth];",
+            json!([]),
+        );
+        let (scroll, client) = (sizes[0].as_u64(), sizes[1].as_u64());
+        j.shot(name);
+        assert!(
+            scroll <= client,
+            "{path} is {scroll:?} CSS pixels wide in a {client:?}-pixel window: it needs sideways scrolling"
+        );
+        let unlabelled = b.execute(
+            "return Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea')).filter(function (c) { return !c.id || !document.querySelector('label[for=\"' + c.id + '\"]'); }).map(function (c) { return c.name; });",
+            json!([]),
+        );
+        assert_eq!(unlabelled, json!([]), "{path}: controls without a label");
+    }
+}

@@ -229,6 +229,16 @@ impl Browser {
         self.request(method, &url, body.as_ref())
     }
 
+    /// Resizes the window (its outer size, in CSS pixels at 100 % zoom).
+    pub fn resize(&self, width: u32, height: u32) {
+        self.cmd(
+            "POST",
+            "/window/rect",
+            Some(json!({ "width": width, "height": height })),
+        )
+        .unwrap_or_else(|e| panic!("the browser window resizes to {width}x{height}: {e}"));
+    }
+
     /// Opens `url` and waits for it to load.
     pub fn goto(&self, url: &str) {
         self.cmd("POST", "/url", Some(json!({ "url": url })))
