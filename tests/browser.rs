@@ -798,8 +798,8 @@ fn no_change_without_the_token() {
 }
 
 /// Readable at 200 % zoom: a 1280-pixel screen at 200 % lays pages out 640 CSS pixels wide, and
-/// no page may then need scrolling sideways (WCAG 2.2, 1.4.10 Reflow). Every field keeps its
-/// label, and the keyboard reaches the first field of a form.
+/// no page may then need scrolling sideways (WCAG 2.2, 1.4.10 Reflow); and every control on
+/// every page has a label tied to it.
 #[test]
 fn the_pages_reflow_at_200_percent_zoom() {
     let Some(j) = Journey::start("the_pages_reflow_at_200_percent_zoom", |_| {}) else {
