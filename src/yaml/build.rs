@@ -86,21 +86,27 @@ pub(super) fn documents(text: &str) -> Result<Vec<Node>, Stop> {
     // The parser counts a lone CR as a line break, as YAML does; the rest of gpdata (the line
     // index diagnostics are shown with, editors on Windows and Linux) counts LF. Only a text with
     // a lone CR needs its lines counted again; others keep the parser's.
-    let lines = LoneCr::index(text);
+    let mut lines = LoneCr::index(text);
     let mut parser = Parser::new_from_str(text);
     while let Some(next) = parser.next_event() {
         let (event, span) = next.map_err(Stop::Scan)?;
         let mut span = span_of(&span);
-        if let Some(lines) = &lines {
-            span.line = lines.line_of(span.offset);
+        if let Some(lines) = &mut lines {
+            (span.line, span.column) = lines.place(text, span.offset);
         }
         builder.event(event, span)?;
     }
     Ok(builder.documents)
 }
 
-/// Where the LF line breaks are, for a text that also has a CR not followed by LF.
-struct LoneCr(Vec<usize>);
+/// Where the LF line breaks are, for a text that also has a CR not followed by LF, and the last
+/// place found (events come in order, so each column is counted on from the one before, never
+/// from the start of a long line again).
+struct LoneCr {
+    breaks: Vec<usize>,
+    /// Byte offset, line and column of the last place found.
+    last: (usize, u32, u32),
+}
 
 impl LoneCr {
     fn index(text: &str) -> Option<LoneCr> {
@@ -109,13 +115,40 @@ impl LoneCr {
             .iter()
             .enumerate()
             .any(|(i, b)| *b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
-        lone.then(|| LoneCr(text.match_indices('\n').map(|(i, _)| i).collect()))
+        lone.then(|| LoneCr {
+            breaks: text.match_indices('\n').map(|(i, _)| i).collect(),
+            last: (0, 1, 1),
+        })
     }
 
-    /// The 1-based line of a byte offset, counting LF only.
-    fn line_of(&self, offset: usize) -> u32 {
-        (self.0.partition_point(|&nl| nl < offset) + 1) as u32
+    /// The 1-based line and column (in characters) of a byte offset, counting LF only.
+    fn place(&mut self, text: &str, offset: usize) -> (u32, u32) {
+        let offset = offset.min(text.len());
+        let line = self.breaks.partition_point(|&nl| nl < offset);
+        let line_start = if line == 0 {
+            0
+        } else {
+            self.breaks[line - 1] + 1
+        };
+        let (last_offset, last_line, last_column) = self.last;
+        let column = if last_line as usize == line + 1 && last_offset <= offset {
+            last_column + chars(text, last_offset, offset)
+        } else {
+            1 + chars(text, line_start, offset)
+        };
+        self.last = (offset, line as u32 + 1, column);
+        (line as u32 + 1, column)
     }
+}
+
+/// How many characters lie between two byte offsets (rounded to character boundaries).
+fn chars(text: &str, from: usize, to: usize) -> u32 {
+    text.get(from..to)
+        .or_else(|| {
+            text.get(from..)
+                .map(|t| &t[..t.floor_char_boundary(to - from)])
+        })
+        .map_or(0, |t| t.chars().count() as u32)
 }
 
 /// Our span of the parser's: 1-based line and column (in characters), byte offset and length.
@@ -409,6 +442,9 @@ mod lone_cr_tests {
         let lines: Vec<u32> = entries.iter().map(|(k, _)| k.span.line).collect();
         // LF counted only: `a` and `b` on line 1, `c` on 2, `d` on 3 (CR LF is one break).
         assert_eq!(lines, [1, 1, 2, 3]);
+        let columns: Vec<u32> = entries.iter().map(|(k, _)| k.span.column).collect();
+        // `b` is the seventh character of its LF-ended line (after `a: 1` and two CRs).
+        assert_eq!(columns, [1, 7, 1, 1]);
         // Without a lone CR the parser's own count stands.
         let docs = documents("a: 1\r\nb: 2\n").expect("reads");
         let Value::Map(entries) = &docs[0].value else {
