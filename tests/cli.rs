@@ -566,3 +566,32 @@ fn numbers_where_text_belongs_are_kept_as_typed() {
     assert!(text.contains("B82005,1.50,"), "{text}");
     assert!(text.contains("(agreement 0042)"), "{text}");
 }
+
+/// `--omit-supplier-names` leaves processors and platforms out of the flows' descriptions: the
+/// ICB's FDP instance is named in the description without it and not with it.
+#[test]
+fn omit_supplier_names_leaves_the_platform_out_of_the_flow_descriptions() {
+    let letter = |extra: &[&str]| {
+        let out = gpdata()
+            .args([
+                "letter",
+                "registers/riverside.yaml",
+                "--format",
+                "md",
+                "-o",
+                "-",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        stdout(&out)
+    };
+    let described = "NHS Humber and North Yorkshire ICB, on NHS Federated Data Platform (Humber and North Yorkshire ICB instance)";
+    assert!(letter(&[]).contains(described));
+    let without = letter(&["--omit-supplier-names"]);
+    assert!(!without.contains(described), "{without}");
+    assert!(
+        without.contains("NHS Humber and North Yorkshire ICB; proposed agreement HNY-DSA-FDP-01")
+    );
+}
