@@ -567,8 +567,8 @@ fn numbers_where_text_belongs_are_kept_as_typed() {
     assert!(text.contains("(agreement 0042)"), "{text}");
 }
 
-/// `--omit-supplier-names` leaves processors and platforms out of the flows' descriptions: the
-/// ICB's FDP instance is named in the description without it and not with it.
+/// `--omit-supplier-names` leaves processors and platforms out of the letter: the ICB's FDP
+/// instance is named in a flow's description and a question without it, and in neither with it.
 #[test]
 fn omit_supplier_names_leaves_the_platform_out_of_the_flow_descriptions() {
     let letter = |extra: &[&str]| {
@@ -594,4 +594,10 @@ fn omit_supplier_names_leaves_the_platform_out_of_the_flow_descriptions() {
     assert!(
         without.contains("NHS Humber and North Yorkshire ICB; proposed agreement HNY-DSA-FDP-01")
     );
+    // Nor does the platform's name reach a question through the policy's `{platform}`.
+    assert!(
+        !without.contains("NHS Federated Data Platform (Humber and North Yorkshire ICB instance)"),
+        "{without}"
+    );
+    assert!(without.contains("already held in the platform, under which agreement"));
 }

@@ -168,6 +168,13 @@ impl Renderer {
         options: &LetterOptions,
         extras: Extras,
     ) -> Result<Letter, Box<Diagnostic>> {
+        let masked;
+        let decisions = if options.omit_supplier_names {
+            masked = without_platform_names(register, decisions);
+            &masked[..]
+        } else {
+            decisions
+        };
         let context = context::build(register, decisions, policy, catalogue, options, extras);
         let reference = context.reference().to_string();
         let asked =
@@ -478,6 +485,27 @@ fn frame(register: &Register, options: &LetterOptions, reference: &str, extras: 
             }
         }
     }
+}
+
+/// The decisions with each flow's platform named generically in its questions, for
+/// `--omit-supplier-names`: a policy's `{platform}` is filled before the letter's options are
+/// known. Done before the letter is built, so the letter and the record's copy of its questions
+/// say the same.
+fn without_platform_names(register: &Register, decisions: &[Decision]) -> Vec<Decision> {
+    register
+        .flows
+        .iter()
+        .zip(decisions)
+        .map(|(flow, decision)| {
+            let mut decision = decision.clone();
+            if let Some(platform) = flow.platform.as_deref().filter(|p| !p.trim().is_empty()) {
+                for question in &mut decision.questions {
+                    question.text = question.text.replace(platform, "the platform");
+                }
+            }
+            decision
+        })
+        .collect()
 }
 
 #[cfg(test)]
