@@ -54,12 +54,16 @@ fn options(kind: LetterKind) -> LetterOptions {
     }
 }
 
-/// Register bytes: loading never panics, a register is returned exactly when there are no
+/// Register bytes: loading never panics, the simple YAML reader (where it reads the text at
+/// all) reads what the general parser does, a register is returned exactly when there are no
 /// errors, and every diagnostic renders (its span lies on character boundaries in the text).
 pub fn register(data: &[u8]) {
     let Ok(file) = gpdata::files::decode("fuzz.yaml", data.to_vec()) else {
         return;
     };
+    if let Some(difference) = gpdata::yaml::simple_reader_difference(&file.text) {
+        panic!("the simple YAML reader and the general parser differ:\n{difference}");
+    }
     let loaded = gpdata::validate::load(file, today());
     assert_eq!(loaded.register.is_some(), !loaded.has_errors());
     let _ = gpdata::diag::render_human(&loaded.diags, true);

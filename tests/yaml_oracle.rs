@@ -283,3 +283,96 @@ fn the_tree_reader_agrees_with_serde_saphyr_on_every_input() {
         differences.join("\n")
     );
 }
+
+/// Small edits of an input that lead a line-by-line reader astray if it is careless: the
+/// characters YAML gives meaning to, put in at a spread of places, and each line cut short.
+fn edits(text: &str) -> Vec<String> {
+    const INSERTS: [&str; 22] = [
+        ":", ": ", " #", "#", "-", "- ", "'", "''", "\"", "\\", "[", "]", "{", "}", ",", "\r",
+        "\r\n", "\n", "\n  ", "\t", "&a ", "|",
+    ];
+    let cuts: Vec<usize> = (0..text.len())
+        .step_by((text.len() / 40).max(1))
+        .filter(|&i| text.is_char_boundary(i))
+        .collect();
+    let mut out = Vec::new();
+    for (n, &at) in cuts.iter().enumerate() {
+        let insert = INSERTS[n % INSERTS.len()];
+        out.push(format!("{}{insert}{}", &text[..at], &text[at..]));
+        let next = text[at..].chars().next().map_or(0, char::len_utf8);
+        out.push(format!("{}{}", &text[..at], &text[at + next..]));
+    }
+    let mut offset = 0;
+    let lines = text.split_inclusive('\n').count();
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        // Forty lines, spread over the file, are enough; every line of a long one is slow.
+        if n % (lines / 40).max(1) != 0 {
+            offset += line.len();
+            continue;
+        }
+        let half = (0..=line.len() / 2)
+            .rev()
+            .find(|&i| line.is_char_boundary(i))
+            .unwrap_or(0);
+        out.push(format!(
+            "{}{}{}",
+            &text[..offset + half],
+            if offset % 3 == 0 { "\n" } else { "" },
+            &text[offset + line.len()..]
+        ));
+        offset += line.len();
+    }
+    out
+}
+
+/// The simple reader (the fast path for plain block YAML) gives exactly the general parser's
+/// tree and places wherever it reads a text, on every input and on edits of each.
+#[test]
+fn the_simple_reader_agrees_with_the_general_parser() {
+    let mut read = 0;
+    let mut compared = 0;
+    let mut differences = Vec::new();
+    for (name, text) in corpus() {
+        for (i, variant) in std::iter::once(text.clone())
+            .chain(edits(&text))
+            .enumerate()
+        {
+            compared += 1;
+            if gpdata::yaml::simple_reader_reads(&variant) {
+                read += 1;
+            }
+            if let Some(why) = gpdata::yaml::simple_reader_difference(&variant) {
+                // The first few in full; the count says how widespread.
+                if differences.len() < 3 {
+                    differences.push(format!("{name} (edit {i}): {why}\n--- text:\n{variant}"));
+                } else {
+                    differences.push(String::new());
+                }
+            }
+        }
+    }
+    assert!(
+        read > 1000,
+        "the simple reader read only {read} of {compared}"
+    );
+    assert!(
+        differences.is_empty(),
+        "{} of {compared} differ; the first:\n{}",
+        differences.len(),
+        differences[..differences.len().min(3)].join("\n\n")
+    );
+}
+
+/// Every shipped register and every generated one is read by the simple reader: a change that
+/// sent them to the general parser would keep them correct but lose the speed silently.
+#[test]
+fn the_simple_reader_reads_the_shipped_and_generated_registers() {
+    let mut missed = Vec::new();
+    for (name, text) in corpus() {
+        let shipped = name.contains("/registers/") || name.starts_with("synth ");
+        if shipped && !gpdata::yaml::simple_reader_reads(&text) {
+            missed.push(name);
+        }
+    }
+    assert!(missed.is_empty(), "left to the general parser: {missed:?}");
+}

@@ -1,9 +1,10 @@
 //! Building the spanned tree from the YAML parser's events, with the limits that keep hostile
 //! input cheap: nesting depth, aliases, nodes, and the nodes aliases copy ("billion laughs").
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-use granit_parser::{Event, Parser, ScalarStyle, ScanError};
+use granit_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
 
 use super::{Node, Value, scalar};
 use crate::limits;
@@ -63,7 +64,7 @@ enum Frame {
 /// Mappings with more keys than this keep a set of them for the duplicate check.
 const SCAN_KEYS: usize = 16;
 
-struct Builder {
+pub(super) struct Builder {
     stack: Vec<Frame>,
     /// Complete anchored nodes of the current document, by the parser's anchor id.
     anchors: HashMap<usize, Node>,
@@ -75,14 +76,17 @@ struct Builder {
 
 /// Reads every document of `text` into a tree (empty documents are left out).
 pub(super) fn documents(text: &str) -> Result<Vec<Node>, Stop> {
-    let mut builder = Builder {
-        stack: Vec::new(),
-        anchors: HashMap::new(),
-        documents: Vec::new(),
-        nodes: 0,
-        aliases: 0,
-        replayed: 0,
-    };
+    // Nearly every register is plain block YAML, which the simple reader reads several times
+    // faster; anything else it leaves to the general parser, from the start.
+    match super::simple::documents(text) {
+        Some(documents) => Ok(documents),
+        None => documents_by_parser(text),
+    }
+}
+
+/// The documents as the general parser reads them.
+pub(super) fn documents_by_parser(text: &str) -> Result<Vec<Node>, Stop> {
+    let mut builder = Builder::new();
     // The parser counts a lone CR as a line break, as YAML does; the rest of gpdata (the line
     // index diagnostics are shown with, editors on Windows and Linux) counts LF. Only a text with
     // a lone CR needs its lines counted again; others keep the parser's.
@@ -96,7 +100,7 @@ pub(super) fn documents(text: &str) -> Result<Vec<Node>, Stop> {
         }
         builder.event(event, span)?;
     }
-    Ok(builder.documents)
+    Ok(builder.finish())
 }
 
 /// Where the LF line breaks are, for a text that also has a CR not followed by LF, and the last
@@ -164,112 +168,155 @@ fn span_of(span: &granit_parser::Span) -> Span {
 }
 
 impl Builder {
+    pub(super) fn new() -> Builder {
+        Builder {
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            documents: Vec::new(),
+            nodes: 0,
+            aliases: 0,
+            replayed: 0,
+        }
+    }
+
+    /// The documents read, once the text has ended.
+    pub(super) fn finish(self) -> Vec<Node> {
+        self.documents
+    }
+
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), Stop> {
         match event {
-            Event::DocumentStart(..) => self.anchors.clear(),
+            Event::DocumentStart(..) => self.document(),
             Event::Scalar(text, style, anchor, tag) => {
-                self.count(1, span)?;
-                if let Some(Frame::Map {
-                    key: None, merging, ..
-                }) = self.stack.last_mut()
-                    && matches!(style, ScalarStyle::Plain)
-                    && text == "<<"
-                    && tag.is_none()
-                {
-                    *merging = true;
-                    return Ok(());
-                }
-                let node = Node {
-                    value: scalar::resolve(text, style, tag.as_deref()),
-                    span,
-                };
-                self.anchor(anchor, &node);
-                self.add(node)?;
+                self.scalar(text, style, anchor, tag.as_deref(), span)?;
             }
-            Event::SequenceStart(_, anchor, _) => {
-                self.open(span)?;
-                self.stack.push(Frame::Seq {
-                    span,
-                    anchor,
-                    items: Vec::new(),
-                });
-            }
-            Event::MappingStart(_, anchor, _) => {
-                self.open(span)?;
-                self.stack.push(Frame::Map {
-                    span,
-                    anchor,
-                    entries: Vec::new(),
-                    key: None,
-                    merging: false,
-                    merges: Vec::new(),
-                    seen: None,
-                });
-            }
-            Event::SequenceEnd | Event::MappingEnd => {
-                let (node, anchor) = match self.stack.pop() {
-                    Some(Frame::Seq {
-                        span,
-                        anchor,
-                        items,
-                    }) => (
-                        Node {
-                            value: Value::Seq(items),
-                            span,
-                        },
-                        anchor,
-                    ),
-                    Some(Frame::Map {
-                        span,
-                        anchor,
-                        entries,
-                        merges,
-                        ..
-                    }) => (
-                        Node {
-                            value: Value::Map(merged(entries, merges)?),
-                            span,
-                        },
-                        anchor,
-                    ),
-                    // The parser pairs every end with its start.
-                    None => return Ok(()),
-                };
-                self.anchor(anchor, &node);
-                self.add(node)?;
-            }
-            Event::Alias(id) => {
-                self.aliases += 1;
-                if self.aliases > limits::MAX_ALIASES {
-                    return Err(Stop::Limit(Limit::Aliases, span));
-                }
-                let Some(target) = self.anchors.get(&id) else {
-                    let open = self.stack.iter().any(|f| match f {
-                        Frame::Seq { anchor, .. } | Frame::Map { anchor, .. } => *anchor == id,
-                    });
-                    return Err(if open {
-                        Stop::RecursiveAlias(span)
-                    } else {
-                        Stop::UnknownAlias(span)
-                    });
-                };
-                // Counted before anything is copied, so an alias bomb stops at once.
-                let size = size(target);
-                self.replayed += size;
-                if self.replayed > limits::MAX_REPLAYED_EVENTS {
-                    return Err(Stop::Limit(Limit::Replayed, span));
-                }
-                // Every node of the copy is placed at the alias, as serde-saphyr places
-                // replayed values: a message about it then names the flow that uses it.
-                let mut node = target.clone();
-                relocate(&mut node, span);
-                self.count(size, span)?;
-                self.add(node)?;
-            }
+            Event::SequenceStart(_, anchor, _) => self.start(false, anchor, span)?,
+            Event::MappingStart(_, anchor, _) => self.start(true, anchor, span)?,
+            Event::SequenceEnd | Event::MappingEnd => self.end()?,
+            Event::Alias(id) => self.alias(id, span)?,
             Event::UnresolvedAlias(_) => return Err(Stop::UnknownAlias(span)),
             _ => {}
         }
         Ok(())
+    }
+
+    /// A document starts: anchors of the one before are forgotten.
+    pub(super) fn document(&mut self) {
+        self.anchors.clear();
+    }
+
+    /// A scalar, with its anchor id (0 for none) and tag.
+    pub(super) fn scalar(
+        &mut self,
+        text: Cow<'_, str>,
+        style: ScalarStyle,
+        anchor: usize,
+        tag: Option<&Tag>,
+        span: Span,
+    ) -> Result<(), Stop> {
+        self.count(1, span)?;
+        if let Some(Frame::Map {
+            key: None, merging, ..
+        }) = self.stack.last_mut()
+            && matches!(style, ScalarStyle::Plain)
+            && text == "<<"
+            && tag.is_none()
+        {
+            *merging = true;
+            return Ok(());
+        }
+        let node = Node {
+            value: scalar::resolve(text, style, tag),
+            span,
+        };
+        self.anchor(anchor, &node);
+        self.add(node)
+    }
+
+    /// A mapping (`map`) or a sequence starts at `span`.
+    pub(super) fn start(&mut self, map: bool, anchor: usize, span: Span) -> Result<(), Stop> {
+        self.open(span)?;
+        self.stack.push(if map {
+            Frame::Map {
+                span,
+                anchor,
+                entries: Vec::new(),
+                key: None,
+                merging: false,
+                merges: Vec::new(),
+                seen: None,
+            }
+        } else {
+            Frame::Seq {
+                span,
+                anchor,
+                items: Vec::new(),
+            }
+        });
+        Ok(())
+    }
+
+    /// The innermost mapping or sequence ends.
+    pub(super) fn end(&mut self) -> Result<(), Stop> {
+        let (node, anchor) = match self.stack.pop() {
+            Some(Frame::Seq {
+                span,
+                anchor,
+                items,
+            }) => (
+                Node {
+                    value: Value::Seq(items),
+                    span,
+                },
+                anchor,
+            ),
+            Some(Frame::Map {
+                span,
+                anchor,
+                entries,
+                merges,
+                ..
+            }) => (
+                Node {
+                    value: Value::Map(merged(entries, merges)?),
+                    span,
+                },
+                anchor,
+            ),
+            // The parser pairs every end with its start.
+            None => return Ok(()),
+        };
+        self.anchor(anchor, &node);
+        self.add(node)
+    }
+
+    fn alias(&mut self, id: usize, span: Span) -> Result<(), Stop> {
+        self.aliases += 1;
+        if self.aliases > limits::MAX_ALIASES {
+            return Err(Stop::Limit(Limit::Aliases, span));
+        }
+        let Some(target) = self.anchors.get(&id) else {
+            let open = self.stack.iter().any(|f| match f {
+                Frame::Seq { anchor, .. } | Frame::Map { anchor, .. } => *anchor == id,
+            });
+            return Err(if open {
+                Stop::RecursiveAlias(span)
+            } else {
+                Stop::UnknownAlias(span)
+            });
+        };
+        // Counted before anything is copied, so an alias bomb stops at once.
+        let size = size(target);
+        self.replayed += size;
+        if self.replayed > limits::MAX_REPLAYED_EVENTS {
+            return Err(Stop::Limit(Limit::Replayed, span));
+        }
+        // Every node of the copy is placed at the alias, as serde-saphyr places
+        // replayed values: a message about it then names the flow that uses it.
+        let mut node = target.clone();
+        relocate(&mut node, span);
+        self.count(size, span)?;
+        self.add(node)
     }
 
     fn count(&mut self, nodes: usize, span: Span) -> Result<(), Stop> {

@@ -9,6 +9,7 @@
 mod build;
 mod explain;
 mod scalar;
+mod simple;
 
 use std::sync::Arc;
 
@@ -96,4 +97,25 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Node, Box<Diagnostic>> {
             .with_help("keep one register per file and remove the extra `---` separators"),
         )),
     }
+}
+
+/// Where the simple reader and the general parser read `text` differently, described; `None`
+/// when they agree or the simple reader leaves the text to the parser. For tests and fuzzing,
+/// which hold the fast path to the general one.
+#[doc(hidden)]
+pub fn simple_reader_difference(text: &str) -> Option<String> {
+    let simple = simple::documents(text)?;
+    match build::documents_by_parser(text) {
+        Ok(general) if general == simple => None,
+        Ok(general) => Some(format!("simple: {simple:?}\ngeneral: {general:?}")),
+        Err(stop) => Some(format!(
+            "simple read {simple:?}\nwhere the general parser stops: {stop:?}"
+        )),
+    }
+}
+
+/// Whether the simple reader reads `text` itself (rather than leaving it to the parser).
+#[doc(hidden)]
+pub fn simple_reader_reads(text: &str) -> bool {
+    simple::documents(text).is_some()
 }
