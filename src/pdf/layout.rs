@@ -41,15 +41,18 @@ fn baseline(size: f32) -> f32 {
 /// The content width between margins.
 pub const WIDTH: f32 = PAGE_WIDTH - LEFT - RIGHT;
 
-/// Kinds of structure element, mirroring tagged-PDF structure types.
+/// The tagged-PDF structure type of an element (`pdf::write` maps each to krilla's tag).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum Tag {
     /// Paragraph.
     P,
     /// Heading of a level.
     H(u8),
-    /// List.
-    L(bool),
+    /// A list, numbered or bulleted.
+    L {
+        /// Numbered (`1.`, `2.`) rather than bulleted.
+        ordered: bool,
+    },
     /// List item.
     LI,
     /// List label.
@@ -73,8 +76,8 @@ pub enum Kind {
 /// A structure element; leaves own text, containers own elements.
 #[derive(Debug, Clone)]
 pub struct Elem {
-    /// Its kind.
-    pub kind: Kind,
+    /// Its structure type.
+    pub tag: Tag,
     /// Its parent, or `None` at the top level.
     pub parent: Option<usize>,
     /// Text for headings (the outline entry).
@@ -116,8 +119,8 @@ pub enum Op {
         x2: f32,
         /// Height from the top.
         y: f32,
-        /// Thickness.
-        width: f32,
+        /// Thickness (not length: the line runs from `x1` to `x2`).
+        thickness: f32,
         /// Grey level (0 black, 1 white).
         grey: f32,
     },
@@ -303,9 +306,9 @@ impl Typesetter {
         self.y = TOP;
     }
 
-    fn elem(&mut self, kind: Kind, parent: Option<usize>) -> usize {
+    fn elem(&mut self, tag: Tag, parent: Option<usize>) -> usize {
         self.out.elems.push(Elem {
-            kind,
+            tag,
             parent,
             title: None,
         });
@@ -384,7 +387,7 @@ impl Typesetter {
                     self.new_page();
                 }
                 self.y += 5.0;
-                let id = self.elem(Kind::H(*level), parent);
+                let id = self.elem(Tag::H(*level), parent);
                 self.out.elems[id].title = Some(title.clone());
                 self.out
                     .outline
@@ -392,7 +395,7 @@ impl Typesetter {
                 self.paragraph(&r, size, x, width, Align::Left, Owner::Elem(id), 3.0);
             }
             Block::Paragraph(inline) => {
-                let id = self.elem(Kind::P, parent);
+                let id = self.elem(Tag::P, parent);
                 self.paragraph(
                     &runs(inline, false),
                     BODY,
@@ -404,9 +407,14 @@ impl Typesetter {
                 );
             }
             Block::List { start, items } => {
-                let list = self.elem(Kind::L(start.is_some()), parent);
+                let list = self.elem(
+                    Tag::L {
+                        ordered: start.is_some(),
+                    },
+                    parent,
+                );
                 for (i, item) in items.iter().enumerate() {
-                    let li = self.elem(Kind::LI, Some(list));
+                    let li = self.elem(Tag::LI, Some(list));
                     let label = match start {
                         Some(n) => format!("{}.", n + i as u64),
                         None => "•".to_string(),
@@ -414,7 +422,7 @@ impl Typesetter {
                     if line_height(BODY) > self.room() {
                         self.new_page();
                     }
-                    let lbl = self.elem(Kind::Lbl, Some(li));
+                    let lbl = self.elem(Tag::Lbl, Some(li));
                     let base = self.y + baseline(BODY);
                     self.page.push(Op::Text {
                         x: x + 2.0,
@@ -424,7 +432,7 @@ impl Typesetter {
                         text: label,
                         owner: Owner::Elem(lbl),
                     });
-                    let body = self.elem(Kind::LBody, Some(li));
+                    let body = self.elem(Tag::LBody, Some(li));
                     for (j, b) in item.iter().enumerate() {
                         self.block(b, Some(body), x + HANG, width - HANG, item.get(j + 1));
                     }
@@ -512,8 +520,8 @@ impl Typesetter {
         {
             *last += inner - used;
         }
-        let table = self.elem(Kind::Table, parent);
-        let thead = self.elem(Kind::THead, Some(table));
+        let table = self.elem(Tag::Table, parent);
+        let thead = self.elem(Tag::THead, Some(table));
         let line_h = line_height(TABLE);
         let header_lines: Vec<CellLines> = (0..cols)
             .map(|c| break_lines(self.fam, &runs(&cell(header, c), true), TABLE, widths[c]))
@@ -532,17 +540,17 @@ impl Typesetter {
         if header_h.min(Self::bottom() - TOP) + line_h * 2.0 + pad > self.room() {
             self.new_page();
         }
-        let hrow = self.elem(Kind::TR, Some(thead));
-        let hcells: Vec<usize> = (0..cols).map(|_| self.elem(Kind::TH, Some(hrow))).collect();
+        let hrow = self.elem(Tag::TR, Some(thead));
+        let hcells: Vec<usize> = (0..cols).map(|_| self.elem(Tag::TH, Some(hrow))).collect();
         if repeat {
             self.table_header(&grid, Some(&hcells));
         } else {
             self.table_row(&grid, &header_lines, &hcells);
         }
-        let tbody = self.elem(Kind::TBody, Some(table));
+        let tbody = self.elem(Tag::TBody, Some(table));
         for row in rows {
-            let tr = self.elem(Kind::TR, Some(tbody));
-            let cells: Vec<usize> = (0..cols).map(|_| self.elem(Kind::TD, Some(tr))).collect();
+            let tr = self.elem(Tag::TR, Some(tbody));
+            let cells: Vec<usize> = (0..cols).map(|_| self.elem(Tag::TD, Some(tr))).collect();
             let lines: Vec<CellLines> = (0..cols)
                 .map(|c| break_lines(self.fam, &runs(&cell(row, c), false), TABLE, widths[c]))
                 .collect();
@@ -572,7 +580,7 @@ impl Typesetter {
             x1: grid.x,
             x2: grid.x + grid.width,
             y: self.y,
-            width: 0.6,
+            thickness: 0.6,
             grey: 0.35,
         });
     }
@@ -606,7 +614,7 @@ impl Typesetter {
                 x1: grid.x,
                 x2: grid.x + grid.width,
                 y: self.y,
-                width: 0.3,
+                thickness: 0.3,
                 grey: 0.6,
             });
             done += take;
@@ -652,7 +660,7 @@ impl Typesetter {
         gap_after: f32,
     ) {
         for (i, line) in lines.iter().enumerate() {
-            let id = self.elem(Kind::P, None);
+            let id = self.elem(Tag::P, None);
             let gap = if i + 1 == lines.len() { gap_after } else { 0.0 };
             self.paragraph(
                 &[(style, line.as_str())],
@@ -706,7 +714,7 @@ pub fn layout(letter: &Letter) -> Layout {
     }
     let subject = visible(&letter.subject);
     if !subject.is_empty() {
-        let id = ts.elem(Kind::H(1), None);
+        let id = ts.elem(Tag::H(1), None);
         ts.out.elems[id].title = Some(subject.clone());
         ts.out.outline.push((1, subject, ts.out.pages.len(), ts.y));
         ts.paragraph(
