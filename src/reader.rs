@@ -15,18 +15,19 @@ use crate::source::{SourceFile, Span};
 use crate::suggest;
 use crate::yaml::{Node, Value};
 
-/// Collects diagnostics for one file while its tree is read.
-pub struct Ctx {
+/// Collects diagnostics for one file while its tree is read. The readers of registers,
+/// policies, records and the catalogue take it as `ctx`, the file they are reading in.
+pub struct FileDiagnostics {
     /// The file being read.
     pub file: Arc<SourceFile>,
     /// Everything found so far.
     pub diags: Vec<Diagnostic>,
 }
 
-impl Ctx {
+impl FileDiagnostics {
     /// Starts reading `file`.
     pub fn new(file: Arc<SourceFile>) -> Self {
-        Ctx {
+        FileDiagnostics {
             file,
             diags: Vec::new(),
         }
@@ -366,7 +367,12 @@ impl<'n> MapReader<'n> {
     }
 
     /// The value under `key`, or a `missing-field` error pointing at the mapping.
-    pub fn require(&mut self, ctx: &mut Ctx, key: &str, help: &str) -> Option<&'n Node> {
+    pub fn require(
+        &mut self,
+        ctx: &mut FileDiagnostics,
+        key: &str,
+        help: &str,
+    ) -> Option<&'n Node> {
         let node = self.get(key);
         if node.is_none() {
             // A misspelt key is the likelier mistake than a forgotten one: say so once, at the
@@ -404,7 +410,7 @@ impl<'n> MapReader<'n> {
     /// Required text under `key`: `missing-field` when absent, or when present but empty.
     pub fn require_text(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut FileDiagnostics,
         key: &str,
         field: &str,
         help: &str,
@@ -431,7 +437,7 @@ impl<'n> MapReader<'n> {
     }
 
     /// A short span at the start of the mapping, for "missing field" carets.
-    fn span_head(&self, ctx: &Ctx) -> Span {
+    fn span_head(&self, ctx: &FileDiagnostics) -> Span {
         let first_key = self.entries.first().map(|(k, _)| k.span);
         match first_key {
             Some(span) => span,
@@ -467,7 +473,7 @@ impl<'n> MapReader<'n> {
     }
 
     /// Reports every key that was never asked for, suggesting the nearest known key.
-    pub fn finish(self, ctx: &mut Ctx) {
+    pub fn finish(self, ctx: &mut FileDiagnostics) {
         for (i, (key, _)) in self.entries.iter().enumerate() {
             if self.used[i] {
                 continue;

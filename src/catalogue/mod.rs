@@ -14,7 +14,7 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use crate::diag::{self, Code, Diagnostic};
-use crate::reader::Ctx;
+use crate::reader::FileDiagnostics;
 use crate::register::{MatchedBy, Mechanism, Purpose};
 use crate::source::SourceFile;
 use crate::source::display_path;
@@ -317,9 +317,9 @@ pub fn read_icbs(file: Arc<SourceFile>) -> (Option<Icbs>, Vec<Diagnostic>) {
 
 fn read_file<T>(
     file: Arc<SourceFile>,
-    read: impl FnOnce(&mut Ctx, &Node) -> Option<T>,
+    read: impl FnOnce(&mut FileDiagnostics, &Node) -> Option<T>,
 ) -> (Option<T>, Vec<Diagnostic>) {
-    let mut ctx = Ctx::new(file.clone());
+    let mut ctx = FileDiagnostics::new(file.clone());
     let value = match yaml::parse(&file) {
         Ok(root) => read(&mut ctx, &root),
         Err(d) => {

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::diag::{Code, Diagnostic};
-use crate::reader::Ctx;
+use crate::reader::FileDiagnostics;
 use crate::register::FactDef;
 use crate::source::SourceFile;
 use crate::suggest;
@@ -30,7 +30,7 @@ const COMBINATORS: [&str; 3] = ["all", "any", "not"];
 
 /// Parses and validates a policy; `None` when it has errors. Warnings are returned either way.
 pub fn load(file: Arc<SourceFile>) -> (Option<Policy>, Vec<Diagnostic>) {
-    let mut ctx = Ctx::new(file.clone());
+    let mut ctx = FileDiagnostics::new(file.clone());
     let policy = match yaml::parse(&file) {
         Ok(root) => read(&mut ctx, &root),
         Err(d) => {
@@ -47,7 +47,7 @@ pub fn load(file: Arc<SourceFile>) -> (Option<Policy>, Vec<Diagnostic>) {
     (policy, diags)
 }
 
-fn read(ctx: &mut Ctx, root: &Node) -> Option<Policy> {
+fn read(ctx: &mut FileDiagnostics, root: &Node) -> Option<Policy> {
     let mut top = ctx.map(root, "policy file", TOP)?;
     let id = top
         .require_text(
@@ -80,7 +80,7 @@ fn read(ctx: &mut Ctx, root: &Node) -> Option<Policy> {
     })
 }
 
-fn read_rules(ctx: &mut Ctx, node: &Node) -> Vec<Rule> {
+fn read_rules(ctx: &mut FileDiagnostics, node: &Node) -> Vec<Rule> {
     let Value::Seq(items) = &node.value else {
         ctx.report(
             Code::WrongType,
@@ -114,7 +114,7 @@ fn read_rules(ctx: &mut Ctx, node: &Node) -> Vec<Rule> {
     rules
 }
 
-fn read_rule(ctx: &mut Ctx, node: &Node, index: usize) -> Option<Rule> {
+fn read_rule(ctx: &mut FileDiagnostics, node: &Node, index: usize) -> Option<Rule> {
     let label = format!("rules[{}]", index + 1);
     let mut map = ctx.map(node, &label, RULE)?;
     let id = map.require_text(
@@ -181,7 +181,7 @@ fn read_rule(ctx: &mut Ctx, node: &Node, index: usize) -> Option<Rule> {
 }
 
 /// `in_force: {from: DATE, until: DATE}`: the days a rule applies (either end may be left out).
-fn read_in_force(ctx: &mut Ctx, node: &Node, label: &str) -> Option<InForce> {
+fn read_in_force(ctx: &mut FileDiagnostics, node: &Node, label: &str) -> Option<InForce> {
     let mut map = ctx.map(node, &format!("{label}.in_force"), &["from", "until"])?;
     let from = map
         .get("from")
@@ -205,7 +205,7 @@ fn read_in_force(ctx: &mut Ctx, node: &Node, label: &str) -> Option<InForce> {
 
 /// Reports every `{word}` in a rule's text (or list of texts) that is not a placeholder gpdata
 /// fills, so a misspelt one cannot reach a letter as written.
-fn check_placeholders(ctx: &mut Ctx, node: &Node) {
+fn check_placeholders(ctx: &mut FileDiagnostics, node: &Node) {
     let texts: Vec<&Node> = match &node.value {
         Value::Seq(items) => items.iter().collect(),
         _ => vec![node],
@@ -246,7 +246,7 @@ fn check_placeholders(ctx: &mut Ctx, node: &Node) {
 
 /// Reads a condition mapping: each key is a field path or `all`/`any`/`not`; several keys all
 /// have to hold.
-fn condition(ctx: &mut Ctx, node: &Node) -> Option<Condition> {
+fn condition(ctx: &mut FileDiagnostics, node: &Node) -> Option<Condition> {
     let Value::Map(entries) = &node.value else {
         ctx.report(
             Code::WrongType,
@@ -328,7 +328,11 @@ fn condition(ctx: &mut Ctx, node: &Node) -> Option<Condition> {
     })
 }
 
-fn list_of_conditions(ctx: &mut Ctx, node: &Node, name: &str) -> Option<Vec<Condition>> {
+fn list_of_conditions(
+    ctx: &mut FileDiagnostics,
+    node: &Node,
+    name: &str,
+) -> Option<Vec<Condition>> {
     let Value::Seq(items) = &node.value else {
         ctx.report(
             Code::WrongType,
@@ -347,7 +351,7 @@ fn list_of_conditions(ctx: &mut Ctx, node: &Node, name: &str) -> Option<Vec<Cond
     parts.into_iter().collect()
 }
 
-fn test(ctx: &mut Ctx, field: &'static FactDef, node: &Node) -> Option<Test> {
+fn test(ctx: &mut FileDiagnostics, field: &'static FactDef, node: &Node) -> Option<Test> {
     let operand = Operand::of(field);
     match (operand, &node.value) {
         (Operand::Words(words), Value::Map(entries))
@@ -393,7 +397,12 @@ fn is_key(node: &Node, name: &str) -> bool {
     matches!(&node.value, Value::Str(s) if s == name)
 }
 
-fn bad_operator(ctx: &mut Ctx, node: &Node, field: &FactDef, name: &str) -> Option<Test> {
+fn bad_operator(
+    ctx: &mut FileDiagnostics,
+    node: &Node,
+    field: &FactDef,
+    name: &str,
+) -> Option<Test> {
     let what = if name.is_empty() {
         "this test".to_string()
     } else {
@@ -412,7 +421,7 @@ fn bad_operator(ctx: &mut Ctx, node: &Node, field: &FactDef, name: &str) -> Opti
     None
 }
 
-fn bad_operand(ctx: &mut Ctx, node: &Node, help: &str) -> Option<Test> {
+fn bad_operand(ctx: &mut FileDiagnostics, node: &Node, help: &str) -> Option<Test> {
     ctx.report(
         Code::InvalidOperator,
         node.span,
@@ -423,7 +432,7 @@ fn bad_operand(ctx: &mut Ctx, node: &Node, help: &str) -> Option<Test> {
 }
 
 fn words_list(
-    ctx: &mut Ctx,
+    ctx: &mut FileDiagnostics,
     field: &FactDef,
     allowed: &'static [&'static str],
     node: &Node,
@@ -477,7 +486,7 @@ fn words_list(
     ok.then_some(out)
 }
 
-fn date_ref(ctx: &mut Ctx, node: &Node) -> Option<DateRef> {
+fn date_ref(ctx: &mut FileDiagnostics, node: &Node) -> Option<DateRef> {
     let text = match &node.value {
         Value::Str(s) => s.trim().to_string(),
         _ => String::new(),

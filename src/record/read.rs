@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::diag::{Code, Diagnostic};
-use crate::reader::{Ctx, MapReader};
+use crate::reader::{FileDiagnostics, MapReader};
 use crate::register::facts::{self, FACTS};
 use crate::register::read_fact;
 use crate::source::SourceFile;
@@ -36,7 +36,7 @@ const ANSWER: &[&str] = &[
 
 /// Reads a record file; `None` when it has errors. Every diagnostic is returned either way.
 pub fn read(file: Arc<SourceFile>) -> (Option<Record>, Vec<Diagnostic>) {
-    let mut ctx = Ctx::new(file.clone());
+    let mut ctx = FileDiagnostics::new(file.clone());
     let record = match yaml::parse(&file) {
         Ok(root) => read_record(&mut ctx, &root),
         Err(d) => {
@@ -53,7 +53,7 @@ pub fn read(file: Arc<SourceFile>) -> (Option<Record>, Vec<Diagnostic>) {
     (record, diags)
 }
 
-fn read_record(ctx: &mut Ctx, root: &Node) -> Option<Record> {
+fn read_record(ctx: &mut FileDiagnostics, root: &Node) -> Option<Record> {
     let mut top = ctx.map(root, "", TOP)?;
     if let Some(node) = top.require(ctx, "record", "start the file with `record: 1`") {
         match &node.value {
@@ -103,7 +103,7 @@ fn read_record(ctx: &mut Ctx, root: &Node) -> Option<Record> {
     })
 }
 
-fn read_entry(ctx: &mut Ctx, node: &Node, n: usize) -> Option<Entry> {
+fn read_entry(ctx: &mut FileDiagnostics, node: &Node, n: usize) -> Option<Entry> {
     let Value::Map(pairs) = &node.value else {
         ctx.wrong_type(
             node,
@@ -136,7 +136,7 @@ fn read_entry(ctx: &mut Ctx, node: &Node, n: usize) -> Option<Entry> {
     }
 }
 
-fn read_letter(ctx: &mut Ctx, node: &Node, n: usize) -> Option<Sent> {
+fn read_letter(ctx: &mut FileDiagnostics, node: &Node, n: usize) -> Option<Sent> {
     let label = format!("entry {n}");
     let mut map = ctx.map(node, &label, LETTER)?;
     let kind = map
@@ -219,7 +219,7 @@ fn read_letter(ctx: &mut Ctx, node: &Node, n: usize) -> Option<Sent> {
     })
 }
 
-fn read_reply(ctx: &mut Ctx, node: &Node, n: usize) -> Option<Reply> {
+fn read_reply(ctx: &mut FileDiagnostics, node: &Node, n: usize) -> Option<Reply> {
     let label = format!("entry {n}");
     let mut map = ctx.map(node, &label, REPLY)?;
     let date = map
@@ -272,7 +272,7 @@ fn read_reply(ctx: &mut Ctx, node: &Node, n: usize) -> Option<Reply> {
     })
 }
 
-fn read_answer(ctx: &mut Ctx, node: &Node, field: &str) -> Option<Answer> {
+fn read_answer(ctx: &mut FileDiagnostics, node: &Node, field: &str) -> Option<Answer> {
     let mut map: MapReader = ctx.map(node, field, ANSWER)?;
     let question = map
         .require_text(
@@ -371,7 +371,7 @@ fn read_answer(ctx: &mut Ctx, node: &Node, field: &str) -> Option<Answer> {
 
 /// Checks across entries: replies answer letters in the record, questions were asked, and each
 /// reference is used once.
-fn cross_check(ctx: &mut Ctx, record: &Record) {
+fn cross_check(ctx: &mut FileDiagnostics, record: &Record) {
     let references: Vec<&str> = record.letters().map(|l| l.reference.as_str()).collect();
     for (i, letter) in record.letters().enumerate() {
         if references[..i].contains(&letter.reference.as_str()) {

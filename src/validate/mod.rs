@@ -14,7 +14,7 @@ use jiff::civil::Date;
 
 use crate::catalogue::Catalogue;
 use crate::diag::{self, Diagnostic};
-use crate::reader::Ctx;
+use crate::reader::FileDiagnostics;
 use crate::record::{self, Record};
 use crate::register::{self, Register};
 use crate::source::SourceFile;
@@ -106,7 +106,7 @@ pub fn load_with_record(
     record_file: Option<Result<Arc<SourceFile>, Box<Diagnostic>>>,
     env: &Env,
 ) -> Loaded {
-    let mut ctx = Ctx::new(file.clone());
+    let mut ctx = FileDiagnostics::new(file.clone());
     let mut record_diags = Vec::new();
     let record = match record_file {
         None => None,
@@ -130,7 +130,7 @@ pub fn load_with_record(
     if let Some(register) = &mut register {
         resolve::resolve(&mut ctx, register, env);
         if let Some((record, record_file)) = &record {
-            let mut record_ctx = Ctx::new(record_file.clone());
+            let mut record_ctx = FileDiagnostics::new(record_file.clone());
             from_record::apply(&mut record_ctx, register, record);
             record_diags.extend(record_ctx.diags);
         }
