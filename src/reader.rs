@@ -13,7 +13,33 @@ use crate::diag::{Code, Diagnostic};
 use crate::register::Choice;
 use crate::source::{SourceFile, Span};
 use crate::suggest;
-use crate::yaml::{Node, Value};
+use crate::yaml::{self, Node, Value};
+
+/// The skeleton every gpdata file is loaded by: parse `file` as YAML, `read` the typed value
+/// from its tree, then `check` what only the whole value shows. Diagnostics come back sorted by
+/// position; the value only when none of them is an error, so a caller never acts on a file that
+/// was half understood.
+pub fn load_file<T>(
+    file: Arc<SourceFile>,
+    read: impl FnOnce(&mut FileDiagnostics, &Node) -> Option<T>,
+    check: impl FnOnce(&mut FileDiagnostics, &mut T),
+) -> (Option<T>, Vec<Diagnostic>) {
+    let mut ctx = FileDiagnostics::new(file.clone());
+    let mut value = match yaml::parse(&file) {
+        Ok(root) => read(&mut ctx, &root),
+        Err(d) => {
+            ctx.diags.push(*d);
+            None
+        }
+    };
+    if let Some(value) = &mut value {
+        check(&mut ctx, value);
+    }
+    let mut diags = ctx.diags;
+    crate::diag::sort(&mut diags);
+    let ok = !diags.iter().any(Diagnostic::is_error);
+    (value.filter(|_| ok), diags)
+}
 
 /// Collects diagnostics for one file while its tree is read. The readers of registers,
 /// policies, records and the catalogue take it as `ctx`, the file they are reading in.

@@ -4,11 +4,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::diag::{Code, Diagnostic};
-use crate::reader::FileDiagnostics;
+use crate::reader::{self, FileDiagnostics};
 use crate::register::FactDef;
 use crate::source::SourceFile;
 use crate::suggest;
-use crate::yaml::{self, Node, Value};
+use crate::yaml::{Node, Value};
 
 use super::eval::PLACEHOLDERS;
 use super::fields::{self, Operand};
@@ -30,21 +30,9 @@ const COMBINATORS: [&str; 3] = ["all", "any", "not"];
 
 /// Parses and validates a policy; `None` when it has errors. Warnings are returned either way.
 pub fn load(file: Arc<SourceFile>) -> (Option<Policy>, Vec<Diagnostic>) {
-    let mut ctx = FileDiagnostics::new(file.clone());
-    let policy = match yaml::parse(&file) {
-        Ok(root) => read(&mut ctx, &root),
-        Err(d) => {
-            ctx.diags.push(*d);
-            None
-        }
-    };
-    if let Some(policy) = &policy {
-        safety::warn_unsafe_rules(&mut ctx, policy);
-    }
-    let mut diags = ctx.diags;
-    crate::diag::sort(&mut diags);
-    let policy = policy.filter(|_| !diags.iter().any(Diagnostic::is_error));
-    (policy, diags)
+    reader::load_file(file, read, |ctx, policy| {
+        safety::warn_unsafe_rules(ctx, policy)
+    })
 }
 
 fn read(ctx: &mut FileDiagnostics, root: &Node) -> Option<Policy> {

@@ -4,12 +4,12 @@
 use std::sync::Arc;
 
 use crate::diag::{Code, Diagnostic};
-use crate::reader::{FileDiagnostics, MapReader};
+use crate::reader::{self, FileDiagnostics, MapReader};
 use crate::register::facts::{self, FACTS};
 use crate::register::read_fact;
 use crate::source::SourceFile;
 use crate::suggest;
-use crate::yaml::{self, Node, Value};
+use crate::yaml::{Node, Value};
 
 use super::*;
 
@@ -36,21 +36,7 @@ const ANSWER: &[&str] = &[
 
 /// Reads a record file; `None` when it has errors. Every diagnostic is returned either way.
 pub fn read(file: Arc<SourceFile>) -> (Option<Record>, Vec<Diagnostic>) {
-    let mut ctx = FileDiagnostics::new(file.clone());
-    let record = match yaml::parse(&file) {
-        Ok(root) => read_record(&mut ctx, &root),
-        Err(d) => {
-            ctx.diags.push(*d);
-            None
-        }
-    };
-    if let Some(record) = &record {
-        cross_check(&mut ctx, record);
-    }
-    let mut diags = ctx.diags;
-    crate::diag::sort(&mut diags);
-    let record = record.filter(|_| !diags.iter().any(Diagnostic::is_error));
-    (record, diags)
+    reader::load_file(file, read_record, |ctx, record| cross_check(ctx, record))
 }
 
 fn read_record(ctx: &mut FileDiagnostics, root: &Node) -> Option<Record> {
