@@ -10,6 +10,7 @@ use std::sync::Arc;
 use jiff::civil::Date;
 
 use crate::diag::{Code, Diagnostic};
+use crate::english;
 use crate::register::Choice;
 use crate::source::{SourceFile, Span};
 use crate::suggest;
@@ -323,7 +324,7 @@ impl FileDiagnostics {
             Value::Bool(b) => b.to_string(),
             Value::Int(i) => i.to_string(),
             _ => {
-                let help = format!("use one of: {}", suggest::or_list(words));
+                let help = format!("use one of: {}", english::or_list(words));
                 self.wrong_type(node, field, "one word", Some(help));
                 return None;
             }
@@ -344,7 +345,7 @@ impl FileDiagnostics {
         }
         let help = match suggest::closest(&word, words.iter().copied()) {
             Some(best) => format!("did you mean `{best}`?"),
-            None => format!("use one of: {}", suggest::or_list(words)),
+            None => format!("use one of: {}", english::or_list(words)),
         };
         self.report(
             Code::InvalidValue,
@@ -510,7 +511,7 @@ impl<'n> MapReader<'n> {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => format!(
                     "the keys allowed here are {}",
-                    suggest::and_list(
+                    english::and_list(
                         &self
                             .known
                             .iter()

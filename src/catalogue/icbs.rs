@@ -88,7 +88,7 @@ impl Icbs {
                     .iter()
                     .map(|s| format!("{} for {}", named(&s.code), s.area))
                     .collect();
-                crate::suggest::and_list(&parts)
+                crate::english::and_list(&parts)
             }
         }
     }

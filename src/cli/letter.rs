@@ -13,6 +13,7 @@ use jiff::ToSpan;
 
 use crate::diag::{self, Code, Diagnostic};
 use crate::discover::{self, Input};
+use crate::english::plural;
 use crate::letter::sequence::{self, NoticeGroup};
 use crate::letter::templates::LetterKind;
 use crate::letter::{Extras, LetterOptions, Renderer, templates, text};
@@ -20,7 +21,6 @@ use crate::output::{folder_of, write_atomic};
 use crate::pdf::{self, PdfOptions};
 use crate::policy::{self, Policy};
 use crate::source::display_path;
-use crate::suggest::plural;
 
 use super::args::{LetterArgs, LetterFormat};
 use super::{

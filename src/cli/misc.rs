@@ -79,7 +79,7 @@ pub(super) fn templates(command: TemplatesCommand) -> Exit {
                     .collect();
                 error(&format!(
                     "there is no built-in template `{name}`; the templates are {}",
-                    crate::suggest::and_list(&names)
+                    crate::english::and_list(&names)
                 ));
                 Exit::CannotRun
             }
@@ -141,7 +141,7 @@ pub(super) fn man(command: Option<&str>) -> Exit {
                     .collect();
                 let hint = match crate::suggest::closest(name, names.iter().copied()) {
                     Some(best) => format!("did you mean `{best}`?"),
-                    None => format!("the commands are {}", crate::suggest::and_list(&names)),
+                    None => format!("the commands are {}", crate::english::and_list(&names)),
                 };
                 error(&format!("gpdata has no command `{name}`; {hint}"));
                 return Exit::CannotRun;

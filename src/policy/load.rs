@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::diag::{Code, Diagnostic};
+use crate::english;
 use crate::reader::{self, FileDiagnostics};
 use crate::register::FactDef;
 use crate::source::SourceFile;
@@ -212,7 +213,7 @@ fn check_placeholders(ctx: &mut FileDiagnostics, node: &Node) {
                     Some(best) => format!("did you mean `{{{best}}}`?"),
                     None => format!(
                         "the placeholders are {}",
-                        suggest::and_list(
+                        english::and_list(
                             &PLACEHOLDERS
                                 .iter()
                                 .map(|p| format!("`{{{p}}}`"))
@@ -450,7 +451,7 @@ fn words_list(
             None => {
                 let help = match suggest::closest(word, allowed.iter().copied()) {
                     Some(best) => format!("did you mean `{best}`?"),
-                    None => format!("`{}` takes {}", field.path, suggest::or_list(allowed)),
+                    None => format!("`{}` takes {}", field.path, english::or_list(allowed)),
                 };
                 ctx.report(
                     Code::InvalidValue,

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use crate::diag::{Code, Diagnostic};
+use crate::english;
 use crate::reader::{self, FileDiagnostics, MapReader};
 use crate::register::facts::{self, FACTS};
 use crate::register::read_fact;
@@ -390,7 +391,7 @@ fn cross_check(ctx: &mut FileDiagnostics, record: &Record) {
                     }
                     None => format!(
                         "the record's letters are {}",
-                        suggest::and_list(&references)
+                        english::and_list(&references)
                     ),
                 };
                 ctx.report(

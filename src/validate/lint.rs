@@ -2,11 +2,11 @@
 //! None of these stop the register being audited or a letter being written.
 
 use crate::diag::Code;
+use crate::english;
 use crate::ods;
 use crate::reader::FileDiagnostics;
 use crate::register::facts::{FACTS, Fact};
 use crate::register::*;
-use crate::suggest;
 
 use super::Env;
 
@@ -165,7 +165,7 @@ fn gaps(ctx: &mut FileDiagnostics, flow: &Flow) {
             format!(
                 "flow `{}`: {} {verb} unknown or not recorded",
                 flow.id,
-                suggest::and_list(&unknown)
+                english::and_list(&unknown)
             ),
             Some(
                 "the audit treats missing facts as questions for the ICB; fill them in when you know them"
@@ -185,7 +185,7 @@ fn gaps(ctx: &mut FileDiagnostics, flow: &Flow) {
             ),
             Some(format!(
                 "set `opt_outs.type_1` to {}",
-                suggest::or_list(
+                english::or_list(
                     &OptOutHandling::words()
                         .iter()
                         .filter(|w| **w != "unknown")
@@ -334,7 +334,7 @@ fn schedule_1(ctx: &mut FileDiagnostics, flow: &Flow) {
         Some(format!(
             "Data Protection Act 2018 section 10 pairs {} with {}",
             basis.article_9.phrase(),
-            suggest::or_list(&words)
+            english::or_list(&words)
         )),
     );
 }

@@ -161,7 +161,7 @@ fn check_recognised(
         let paths: Vec<String> = assumed.iter().map(|f| format!("`{}`", f.path())).collect();
         message.push_str(&format!(
             "; gpdata has taken its {} where the flow leaves them unknown",
-            crate::suggest::and_list(&paths)
+            crate::english::and_list(&paths)
         ));
     }
     help.push_str(&format!(
@@ -315,7 +315,7 @@ fn doubt_by_mechanism(ctx: &mut FileDiagnostics, flow: &mut Flow, catalogue: &Ca
         ),
         Some(format!(
             "name its catalogue entry with `catalogue:` ({}), or check the obligation",
-            crate::suggest::or_list(&ids)
+            crate::english::or_list(&ids)
         )),
     );
 }
