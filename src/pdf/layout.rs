@@ -207,45 +207,46 @@ pub enum Owner {
 /// Something to draw.
 #[derive(Debug, Clone)]
 pub enum Op {
-    /// A run of text; `y` is the baseline, measured down from the top of the page.
+    /// A run of text in one face. Positions are in points, `x` from the page's left edge and
+    /// `y` down from its top, as text is set (krilla's own origin is the same).
     Text {
-        /// Left edge.
+        /// Where the run starts.
         x: f32,
-        /// Baseline from the top.
+        /// The run's baseline.
         y: f32,
-        /// Face.
+        /// The face it is set in.
         style: Style,
-        /// Size in points.
+        /// Its type size, in points.
         size: f32,
         /// The text (spaces included, so extraction keeps word boundaries).
         text: String,
-        /// Owner.
+        /// The structure element it is content of, or page furniture.
         owner: Owner,
     },
-    /// A horizontal line.
+    /// A horizontal line across a table, always page furniture (a rule is not content).
     Rule {
-        /// Start.
+        /// Where it starts, from the page's left edge.
         x1: f32,
-        /// End.
+        /// Where it ends.
         x2: f32,
-        /// Height from the top.
+        /// The line's centre, down from the top of the page.
         y: f32,
         /// Thickness (not length: the line runs from `x1` to `x2`).
         thickness: f32,
         /// Grey level (0 black, 1 white).
         grey: f32,
     },
-    /// A filled rectangle (table header shading).
+    /// A filled rectangle (table header shading), page furniture like a rule.
     Fill {
-        /// Left.
+        /// Its left edge, from the page's left edge.
         x: f32,
-        /// Top, from the top of the page.
+        /// Its top edge, down from the top of the page.
         y: f32,
-        /// Width.
+        /// Its width.
         w: f32,
-        /// Height.
+        /// Its height.
         h: f32,
-        /// Grey level.
+        /// Grey level (0 black, 1 white).
         grey: f32,
     },
 }

@@ -41,7 +41,8 @@ pub enum PdfError {
     Krilla(String),
 }
 
-/// Lays out and writes a letter as PDF bytes.
+/// Writes a letter already laid out as PDF bytes; `letter` gives the document's metadata
+/// (title, author, subject, date).
 pub fn write(letter: &Letter, layout: &Layout, options: PdfOptions) -> Result<Vec<u8>, PdfError> {
     let mut settings = SerializeSettings {
         enable_tagging: options.tagged || options.pdfa,
