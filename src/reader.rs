@@ -343,10 +343,8 @@ impl FileDiagnostics {
             );
             return None;
         }
-        let help = match suggest::closest(&word, words.iter().copied()) {
-            Some(best) => format!("did you mean `{best}`?"),
-            None => format!("use one of: {}", english::or_list(words)),
-        };
+        let help = suggest::did_you_mean(&word, words.iter().copied())
+            .unwrap_or_else(|| format!("use one of: {}", english::or_list(words)));
         self.report(
             Code::InvalidValue,
             node.span,
@@ -507,19 +505,19 @@ impl<'n> MapReader<'n> {
             }
             let name = key_name(key);
             let place = self.place();
-            let help = match suggest::closest(&name, self.known.iter().copied()) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!(
-                    "the keys allowed here are {}",
-                    english::and_list(
-                        &self
-                            .known
-                            .iter()
-                            .map(|k| format!("`{k}`"))
-                            .collect::<Vec<_>>()
+            let help =
+                suggest::did_you_mean(&name, self.known.iter().copied()).unwrap_or_else(|| {
+                    format!(
+                        "the keys allowed here are {}",
+                        english::and_list(
+                            &self
+                                .known
+                                .iter()
+                                .map(|k| format!("`{k}`"))
+                                .collect::<Vec<_>>()
+                        )
                     )
-                ),
-            };
+                });
             ctx.report(
                 Code::UnknownKey,
                 key.span,

@@ -28,6 +28,15 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     })
 }
 
+/// "did you mean `best`?" for the candidate closest to `word`, when one is close enough; the
+/// one wording every "did you mean" help line uses.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    closest(word, candidates).map(|best| format!("did you mean `{best}`?"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -410,12 +410,10 @@ fn read_source(ctx: &mut FileDiagnostics, node: &Node, field: &str) -> Option<So
                 Value::Seq(items) => items.get(i).map_or(n.span, |item| item.span),
                 _ => n.span,
             };
-            let help = match suggest::closest(&key, supportable().iter().copied()) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => {
+            let help =
+                suggest::did_you_mean(&key, supportable().iter().copied()).unwrap_or_else(|| {
                     "name a key of the entry, such as `obligation` or `opt_outs.national`".into()
-                }
-            };
+                });
             ctx.report(
                 Code::InvalidValue,
                 at,

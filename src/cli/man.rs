@@ -16,10 +16,10 @@ pub(super) fn run(command: Option<&str>) -> Exit {
                     .map(clap::Command::get_name)
                     .filter(|n| *n != "help")
                     .collect();
-                let hint = match crate::suggest::closest(name, names.iter().copied()) {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => format!("the commands are {}", crate::english::and_list(&names)),
-                };
+                let hint = crate::suggest::did_you_mean(name, names.iter().copied())
+                    .unwrap_or_else(|| {
+                        format!("the commands are {}", crate::english::and_list(&names))
+                    });
                 error(&format!("gpdata has no command `{name}`; {hint}"));
                 return Exit::CannotRun;
             }

@@ -279,28 +279,26 @@ fn condition(ctx: &mut FileDiagnostics, node: &Node) -> Option<Condition> {
                 }
             }),
             "not" => condition(ctx, value).map(|c| Condition::Not(Box::new(c))),
-            path => {
-                match fields::field(path) {
-                    Some(field) => test(ctx, field, value).map(|test| Condition::Test {
-                        fact: field.fact,
-                        test,
-                    }),
-                    None => {
-                        let candidates = fields::paths().chain(COMBINATORS);
-                        let help = match suggest::closest(path, candidates) {
-                        Some(best) => format!("did you mean `{best}`?"),
-                        None => "see `gpdata policy show` or the README for the fields a rule can test".into(),
-                    };
-                        ctx.report(
-                            Code::UnknownFieldPath,
-                            key.span,
-                            format!("`{path}` is not a register field a rule can test"),
-                            Some(help),
-                        );
-                        None
-                    }
+            path => match fields::field(path) {
+                Some(field) => test(ctx, field, value).map(|test| Condition::Test {
+                    fact: field.fact,
+                    test,
+                }),
+                None => {
+                    let candidates = fields::paths().chain(COMBINATORS);
+                    let help = suggest::did_you_mean(path, candidates).unwrap_or_else(|| {
+                        "see `gpdata policy show` or the README for the fields a rule can test"
+                            .into()
+                    });
+                    ctx.report(
+                        Code::UnknownFieldPath,
+                        key.span,
+                        format!("`{path}` is not a register field a rule can test"),
+                        Some(help),
+                    );
+                    None
                 }
-            }
+            },
         };
         match part {
             Some(p) => parts.push(p),
@@ -449,10 +447,10 @@ fn words_list(
         match allowed.iter().find(|w| **w == word) {
             Some(w) => out.push(*w),
             None => {
-                let help = match suggest::closest(word, allowed.iter().copied()) {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => format!("`{}` takes {}", field.path, english::or_list(allowed)),
-                };
+                let help =
+                    suggest::did_you_mean(word, allowed.iter().copied()).unwrap_or_else(|| {
+                        format!("`{}` takes {}", field.path, english::or_list(allowed))
+                    });
                 ctx.report(
                     Code::InvalidValue,
                     item.span,

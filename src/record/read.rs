@@ -303,10 +303,9 @@ fn read_answer(ctx: &mut FileDiagnostics, node: &Node, field: &str) -> Option<An
                         }
                         None => {
                             let paths = FACTS.iter().filter(|d| d.is_written()).map(|d| d.path);
-                            let help = match suggest::closest(path, paths) {
-                                Some(best) => format!("did you mean `{best}`?"),
-                                None => "use a fact's path as `gpdata facts` lists it, e.g. `legal_basis.article_6`".into(),
-                            };
+                            let help = suggest::did_you_mean(path, paths).unwrap_or_else(|| {
+                                "use a fact's path as `gpdata facts` lists it, e.g. `legal_basis.article_6`".into()
+                            });
                             ctx.report(
                                 Code::UnknownKey,
                                 key.span,
@@ -417,10 +416,8 @@ fn cross_check(ctx: &mut FileDiagnostics, record: &Record) {
         }
         for answer in &reply.answers {
             if !asked.contains(&answer.question.as_str()) {
-                let help = match suggest::closest(&answer.question, asked.iter().copied()) {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => "use an id from a letter's `asked:` list".into(),
-                };
+                let help = suggest::did_you_mean(&answer.question, asked.iter().copied())
+                    .unwrap_or_else(|| "use an id from a letter's `asked:` list".into());
                 ctx.report(
                     Code::UnknownQuestion,
                     answer.span,
