@@ -3,10 +3,10 @@
 use std::fmt::Write as _;
 
 use crate::catalogue::Catalogue;
+use crate::english::plural;
 use crate::policy::{Decision, Outcome, Policy};
 use crate::register::Choice;
 use crate::register::Flow;
-use crate::suggest::plural;
 
 /// The headline verb phrase for an outcome.
 pub fn outcome_phrase(outcome: Outcome) -> &'static str {

@@ -13,6 +13,7 @@ use jiff::civil::Date;
 
 use crate::catalogue::Catalogue;
 use crate::diag::{Code, Diagnostic};
+use crate::english;
 use crate::record::write::quote;
 use crate::register::Mechanism;
 use crate::suggest;
@@ -229,7 +230,7 @@ pub fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<Sheet, String> {
             .ok_or_else(|| {
                 format!(
                     "the workbook has no sheet `{s}`; its sheets are {}",
-                    suggest::and_list(&names)
+                    english::and_list(&names)
                 )
             })?,
         None => names.first().cloned().ok_or("the workbook has no sheets")?,

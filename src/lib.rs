@@ -19,6 +19,7 @@ pub mod cli;
 pub mod dates;
 pub mod diag;
 pub mod discover;
+pub mod english;
 pub mod explain;
 pub mod files;
 pub mod import;

@@ -10,23 +10,51 @@ use std::sync::Arc;
 use jiff::civil::Date;
 
 use crate::diag::{Code, Diagnostic};
+use crate::english;
 use crate::register::Choice;
 use crate::source::{SourceFile, Span};
 use crate::suggest;
-use crate::yaml::{Node, Value};
+use crate::yaml::{self, Node, Value};
 
-/// Collects diagnostics for one file while its tree is read.
-pub struct Ctx {
+/// The skeleton every gpdata file is loaded by: parse `file` as YAML, `read` the typed value
+/// from its tree, then `check` what only the whole value shows. Diagnostics come back sorted by
+/// position; the value only when none of them is an error, so a caller never acts on a file that
+/// was half understood.
+pub fn load_file<T>(
+    file: Arc<SourceFile>,
+    read: impl FnOnce(&mut FileDiagnostics, &Node) -> Option<T>,
+    check: impl FnOnce(&mut FileDiagnostics, &mut T),
+) -> (Option<T>, Vec<Diagnostic>) {
+    let mut ctx = FileDiagnostics::new(file.clone());
+    let mut value = match yaml::parse(&file) {
+        Ok(root) => read(&mut ctx, &root),
+        Err(d) => {
+            ctx.diags.push(*d);
+            None
+        }
+    };
+    if let Some(value) = &mut value {
+        check(&mut ctx, value);
+    }
+    let mut diags = ctx.diags;
+    crate::diag::sort(&mut diags);
+    let ok = !diags.iter().any(Diagnostic::is_error);
+    (value.filter(|_| ok), diags)
+}
+
+/// Collects diagnostics for one file while its tree is read. The readers of registers,
+/// policies, records and the catalogue take it as `ctx`, the file they are reading in.
+pub struct FileDiagnostics {
     /// The file being read.
     pub file: Arc<SourceFile>,
     /// Everything found so far.
     pub diags: Vec<Diagnostic>,
 }
 
-impl Ctx {
+impl FileDiagnostics {
     /// Starts reading `file`.
     pub fn new(file: Arc<SourceFile>) -> Self {
-        Ctx {
+        FileDiagnostics {
             file,
             diags: Vec::new(),
         }
@@ -296,7 +324,7 @@ impl Ctx {
             Value::Bool(b) => b.to_string(),
             Value::Int(i) => i.to_string(),
             _ => {
-                let help = format!("use one of: {}", suggest::or_list(words));
+                let help = format!("use one of: {}", english::or_list(words));
                 self.wrong_type(node, field, "one word", Some(help));
                 return None;
             }
@@ -315,10 +343,8 @@ impl Ctx {
             );
             return None;
         }
-        let help = match suggest::closest(&word, words.iter().copied()) {
-            Some(best) => format!("did you mean `{best}`?"),
-            None => format!("use one of: {}", suggest::or_list(words)),
-        };
+        let help = suggest::did_you_mean(&word, words.iter().copied())
+            .unwrap_or_else(|| format!("use one of: {}", english::or_list(words)));
         self.report(
             Code::InvalidValue,
             node.span,
@@ -366,7 +392,12 @@ impl<'n> MapReader<'n> {
     }
 
     /// The value under `key`, or a `missing-field` error pointing at the mapping.
-    pub fn require(&mut self, ctx: &mut Ctx, key: &str, help: &str) -> Option<&'n Node> {
+    pub fn require(
+        &mut self,
+        ctx: &mut FileDiagnostics,
+        key: &str,
+        help: &str,
+    ) -> Option<&'n Node> {
         let node = self.get(key);
         if node.is_none() {
             // A misspelt key is the likelier mistake than a forgotten one: say so once, at the
@@ -404,7 +435,7 @@ impl<'n> MapReader<'n> {
     /// Required text under `key`: `missing-field` when absent, or when present but empty.
     pub fn require_text(
         &mut self,
-        ctx: &mut Ctx,
+        ctx: &mut FileDiagnostics,
         key: &str,
         field: &str,
         help: &str,
@@ -431,7 +462,7 @@ impl<'n> MapReader<'n> {
     }
 
     /// A short span at the start of the mapping, for "missing field" carets.
-    fn span_head(&self, ctx: &Ctx) -> Span {
+    fn span_head(&self, ctx: &FileDiagnostics) -> Span {
         let first_key = self.entries.first().map(|(k, _)| k.span);
         match first_key {
             Some(span) => span,
@@ -467,26 +498,26 @@ impl<'n> MapReader<'n> {
     }
 
     /// Reports every key that was never asked for, suggesting the nearest known key.
-    pub fn finish(self, ctx: &mut Ctx) {
+    pub fn finish(self, ctx: &mut FileDiagnostics) {
         for (i, (key, _)) in self.entries.iter().enumerate() {
             if self.used[i] {
                 continue;
             }
             let name = key_name(key);
             let place = self.place();
-            let help = match suggest::closest(&name, self.known.iter().copied()) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!(
-                    "the keys allowed here are {}",
-                    suggest::and_list(
-                        &self
-                            .known
-                            .iter()
-                            .map(|k| format!("`{k}`"))
-                            .collect::<Vec<_>>()
+            let help =
+                suggest::did_you_mean(&name, self.known.iter().copied()).unwrap_or_else(|| {
+                    format!(
+                        "the keys allowed here are {}",
+                        english::and_list(
+                            &self
+                                .known
+                                .iter()
+                                .map(|k| format!("`{k}`"))
+                                .collect::<Vec<_>>()
+                        )
                     )
-                ),
-            };
+                });
             ctx.report(
                 Code::UnknownKey,
                 key.span,

@@ -28,37 +28,13 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     })
 }
 
-/// Joins words as English: "a", "a and b", "a, b and c".
-pub fn and_list<S: AsRef<str>>(items: &[S]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.as_ref().to_string(),
-        [init @ .., last] => {
-            let head: Vec<&str> = init.iter().map(|s| s.as_ref()).collect();
-            format!("{} and {}", head.join(", "), last.as_ref())
-        }
-    }
-}
-
-/// Joins words as English alternatives: "a or b", "a, b or c".
-pub fn or_list<S: AsRef<str>>(items: &[S]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.as_ref().to_string(),
-        [init @ .., last] => {
-            let head: Vec<&str> = init.iter().map(|s| s.as_ref()).collect();
-            format!("{} or {}", head.join(", "), last.as_ref())
-        }
-    }
-}
-
-/// "1 register", "3 registers".
-pub fn plural(n: usize, singular: &str, plural: &str) -> String {
-    if n == 1 {
-        format!("1 {singular}")
-    } else {
-        format!("{n} {plural}")
-    }
+/// "did you mean `best`?" for the candidate closest to `word`, when one is close enough; the
+/// one wording every "did you mean" help line uses.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    closest(word, candidates).map(|best| format!("did you mean `{best}`?"))
 }
 
 #[cfg(test)]
@@ -72,14 +48,5 @@ mod tests {
         assert_eq!(closest("direct care", values), Some("direct-care"));
         assert_eq!(closest("Direct_Care", values), Some("direct-care"));
         assert_eq!(closest("banana", values), None);
-    }
-
-    #[test]
-    fn lists_read_as_english() {
-        assert_eq!(and_list(&["a"]), "a");
-        assert_eq!(and_list(&["a", "b", "c"]), "a, b and c");
-        assert_eq!(or_list(&["a", "b"]), "a or b");
-        assert_eq!(plural(1, "flow", "flows"), "1 flow");
-        assert_eq!(plural(0, "flow", "flows"), "0 flows");
     }
 }

@@ -39,10 +39,7 @@ fn synthetic_registers(dir: &Path, count: usize) -> PathBuf {
 
 fn letter_cmd(input: &Path, out: &Path) -> std::process::Command {
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("gpdata"));
-    cmd.current_dir(root())
-        .env("GPDATA_DATE", DATE)
-        .env("GPDATA_NO_RECORD", "1")
-        .env("NO_COLOR", "1")
+    hermetic(&mut cmd)
         .args(["letter", "--no-progress", "-j", "2", "-o"])
         .arg(out)
         .arg(input)

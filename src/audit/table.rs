@@ -2,8 +2,8 @@
 
 use std::fmt::Write as _;
 
+use crate::english::{and_list, plural};
 use crate::policy::Outcome;
-use crate::suggest::{and_list, plural};
 
 use super::{FlowIdSummary, RegisterAudit, Totals};
 

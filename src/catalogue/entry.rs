@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use jiff::civil::Date;
 
 use crate::diag::Code;
-use crate::reader::{Ctx, MapReader};
+use crate::reader::{FileDiagnostics, MapReader};
 use crate::register::choice::choice;
 use crate::register::facts::{FACTS, Fact};
 use crate::register::{Blocks, Flow, Layout, read_flow_with};
@@ -195,7 +195,7 @@ fn supportable() -> &'static [&'static str] {
 }
 
 /// Reads one entry, reporting every problem.
-pub fn read(ctx: &mut Ctx, node: &Node, index: usize) -> Option<Entry> {
+pub fn read(ctx: &mut FileDiagnostics, node: &Node, index: usize) -> Option<Entry> {
     let label = format!("entries[{}]", index + 1);
     let mut extra = Extra::default();
     let flow = read_flow_with(ctx, node, &label, layout(), |ctx, map, blocks| {
@@ -275,9 +275,14 @@ struct Extra {
     sources_ok: bool,
 }
 
-fn read_extra(ctx: &mut Ctx, map: &mut MapReader, blocks: &mut Blocks, label: &str) -> Extra {
+fn read_extra(
+    ctx: &mut FileDiagnostics,
+    map: &mut MapReader,
+    blocks: &mut Blocks,
+    label: &str,
+) -> Extra {
     let field = |key: &str| format!("{label}.{key}");
-    let text = |ctx: &mut Ctx, map: &mut MapReader, key: &str| {
+    let text = |ctx: &mut FileDiagnostics, map: &mut MapReader, key: &str| {
         map.get(key).and_then(|n| ctx.text(n, &field(key)))
     };
     let mut extra = Extra {
@@ -359,7 +364,7 @@ fn read_extra(ctx: &mut Ctx, map: &mut MapReader, blocks: &mut Blocks, label: &s
     extra
 }
 
-fn read_source(ctx: &mut Ctx, node: &Node, field: &str) -> Option<Source> {
+fn read_source(ctx: &mut FileDiagnostics, node: &Node, field: &str) -> Option<Source> {
     let mut map = ctx.map(node, field, &["title", "url", "checked", "supports"])?;
     let title = map.require_text(
         ctx,
@@ -405,12 +410,10 @@ fn read_source(ctx: &mut Ctx, node: &Node, field: &str) -> Option<Source> {
                 Value::Seq(items) => items.get(i).map_or(n.span, |item| item.span),
                 _ => n.span,
             };
-            let help = match suggest::closest(&key, supportable().iter().copied()) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => {
+            let help =
+                suggest::did_you_mean(&key, supportable().iter().copied()).unwrap_or_else(|| {
                     "name a key of the entry, such as `obligation` or `opt_outs.national`".into()
-                }
-            };
+                });
             ctx.report(
                 Code::InvalidValue,
                 at,

@@ -7,7 +7,7 @@ use jiff::civil::Date;
 
 use crate::diag::Code;
 use crate::ods;
-use crate::reader::Ctx;
+use crate::reader::FileDiagnostics;
 use crate::yaml::{Node, Value};
 
 use super::entry::Source;
@@ -88,7 +88,7 @@ impl Icbs {
                     .iter()
                     .map(|s| format!("{} for {}", named(&s.code), s.area))
                     .collect();
-                crate::suggest::and_list(&parts)
+                crate::english::and_list(&parts)
             }
         }
     }
@@ -109,7 +109,7 @@ impl Icbs {
 }
 
 /// Reads an ICB file (`icbs: 1`), reporting every problem.
-pub fn read(ctx: &mut Ctx, root: &Node) -> Option<Icbs> {
+pub fn read(ctx: &mut FileDiagnostics, root: &Node) -> Option<Icbs> {
     let mut top = ctx.map(
         root,
         "ICB file",
@@ -177,7 +177,7 @@ pub fn read(ctx: &mut Ctx, root: &Node) -> Option<Icbs> {
     })
 }
 
-fn read_sources(ctx: &mut Ctx, node: &Node) -> BTreeMap<String, Source> {
+fn read_sources(ctx: &mut FileDiagnostics, node: &Node) -> BTreeMap<String, Source> {
     let mut out = BTreeMap::new();
     let Value::Map(entries) = &node.value else {
         ctx.report(
@@ -239,7 +239,7 @@ const ICB_KEYS: &[&str] = &[
 ];
 
 fn read_icb(
-    ctx: &mut Ctx,
+    ctx: &mut FileDiagnostics,
     node: &Node,
     index: usize,
     sources: &BTreeMap<String, Source>,

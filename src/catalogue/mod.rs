@@ -14,12 +14,12 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use crate::diag::{self, Code, Diagnostic};
-use crate::reader::Ctx;
+use crate::reader::{self, FileDiagnostics};
 use crate::register::{MatchedBy, Mechanism, Purpose};
 use crate::source::SourceFile;
 use crate::source::display_path;
 use crate::suggest;
-use crate::yaml::{self, Node, Value};
+use crate::yaml::{Node, Value};
 
 pub use entry::{Entry, EntryStatus, Scope, Source};
 pub use icbs::{Icb, Icbs};
@@ -260,77 +260,62 @@ fn has_run(hay: &[String], needle: &[String]) -> bool {
 
 /// Reads a flows file (`catalogue: 1`, `entries:`).
 pub fn read_flows(file: Arc<SourceFile>) -> (Option<Vec<Entry>>, Vec<Diagnostic>) {
-    read_file(file, |ctx, root| {
-        let mut top = ctx.map(root, "catalogue file", &["catalogue", "entries"])?;
-        if let Some(v) = top.require(
-            ctx,
-            "catalogue",
-            "start the file with `catalogue: 1` (the format version)",
-        ) && v.value != Value::Int(1)
-        {
-            ctx.report(
-                Code::UnsupportedVersion,
-                v.span,
-                "this gpdata reads catalogue format 1 only".into(),
-                Some("write `catalogue: 1`".into()),
-            );
-        }
-        let mut entries: Vec<Entry> = Vec::new();
-        if let Some(node) = top.require(ctx, "entries", "add an `entries:` list") {
-            match &node.value {
-                Value::Seq(items) => {
-                    for (i, item) in items.iter().enumerate() {
-                        let Some(e) = entry::read(ctx, item, i) else {
-                            continue;
-                        };
-                        if entries.iter().any(|other| other.id() == e.id()) {
-                            ctx.report(
-                                Code::DuplicateEntry,
-                                e.flow.span_of(crate::register::Fact::Id),
-                                format!("the entry id `{}` is used twice", e.id()),
-                                Some("give each entry its own id".into()),
-                            );
-                        }
-                        entries.push(e);
+    reader::load_file(file, read_entries, |_, _| {})
+}
+
+/// Reads the `entries` of a flows file's tree.
+fn read_entries(ctx: &mut FileDiagnostics, root: &Node) -> Option<Vec<Entry>> {
+    let mut top = ctx.map(root, "catalogue file", &["catalogue", "entries"])?;
+    if let Some(v) = top.require(
+        ctx,
+        "catalogue",
+        "start the file with `catalogue: 1` (the format version)",
+    ) && v.value != Value::Int(1)
+    {
+        ctx.report(
+            Code::UnsupportedVersion,
+            v.span,
+            "this gpdata reads catalogue format 1 only".into(),
+            Some("write `catalogue: 1`".into()),
+        );
+    }
+    let mut entries: Vec<Entry> = Vec::new();
+    if let Some(node) = top.require(ctx, "entries", "add an `entries:` list") {
+        match &node.value {
+            Value::Seq(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let Some(e) = entry::read(ctx, item, i) else {
+                        continue;
+                    };
+                    if entries.iter().any(|other| other.id() == e.id()) {
+                        ctx.report(
+                            Code::DuplicateEntry,
+                            e.flow.span_of(crate::register::Fact::Id),
+                            format!("the entry id `{}` is used twice", e.id()),
+                            Some("give each entry its own id".into()),
+                        );
                     }
+                    entries.push(e);
                 }
-                _ => ctx.report(
-                    Code::WrongType,
-                    node.span,
-                    format!(
-                        "`entries` should be a list, but it is {}",
-                        node.value.kind()
-                    ),
-                    None,
-                ),
             }
+            _ => ctx.report(
+                Code::WrongType,
+                node.span,
+                format!(
+                    "`entries` should be a list, but it is {}",
+                    node.value.kind()
+                ),
+                None,
+            ),
         }
-        top.finish(ctx);
-        Some(entries)
-    })
+    }
+    top.finish(ctx);
+    Some(entries)
 }
 
 /// Reads an ICB file.
 pub fn read_icbs(file: Arc<SourceFile>) -> (Option<Icbs>, Vec<Diagnostic>) {
-    read_file(file, icbs::read)
-}
-
-fn read_file<T>(
-    file: Arc<SourceFile>,
-    read: impl FnOnce(&mut Ctx, &Node) -> Option<T>,
-) -> (Option<T>, Vec<Diagnostic>) {
-    let mut ctx = Ctx::new(file.clone());
-    let value = match yaml::parse(&file) {
-        Ok(root) => read(&mut ctx, &root),
-        Err(d) => {
-            ctx.diags.push(*d);
-            None
-        }
-    };
-    let mut diags = ctx.diags;
-    diag::sort(&mut diags);
-    let ok = !diags.iter().any(Diagnostic::is_error);
-    (value.filter(|_| ok), diags)
+    reader::load_file(file, icbs::read, |_, _| {})
 }
 
 impl Entry {

@@ -6,8 +6,8 @@ use std::io::Write;
 use crate::audit::{self, Item, Totals, View, table};
 use crate::diag::{self, Diagnostic};
 use crate::discover;
+use crate::english::plural;
 use crate::source::display_path;
-use crate::suggest::plural;
 
 use super::args::{AuditArgs, AuditFormat, AuditView};
 use super::{Exit, eprint, error, load_policy, note, print};

@@ -2,7 +2,7 @@
 
 use crate::diag::{self, DiagFormat};
 use crate::discover::{self, Input};
-use crate::suggest::plural;
+use crate::english::plural;
 
 use super::args::CheckArgs;
 use super::{Exit, human_diagnostics, print, quiet, shown};

@@ -8,9 +8,9 @@ use serde::Serialize;
 
 use crate::audit::csv::inert;
 use crate::discover::{self, Input};
+use crate::english::plural;
 use crate::policy::{self, Decision, Policy};
 use crate::register::{FACTS, Flow, Register};
-use crate::suggest::plural;
 
 use super::args::{DiffArgs, PolicyArg, StatusFormat};
 use super::{Exit, eprint, error, load_policy, print};

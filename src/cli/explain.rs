@@ -1,6 +1,7 @@
 //! `gpdata explain`: why each flow got its decision.
 
 use crate::discover::Input;
+use crate::english;
 use crate::explain;
 use crate::policy;
 use crate::register;
@@ -42,7 +43,7 @@ pub(super) fn run(args: &ExplainArgs) -> Exit {
                 let ids: Vec<&str> = register.flows.iter().map(|f| f.id.as_str()).collect();
                 let hint = match suggest::closest(id, ids.iter().copied()) {
                     Some(best) => format!("; did you mean `{best}`?"),
-                    None => format!("; its flows are {}", suggest::and_list(&ids)),
+                    None => format!("; its flows are {}", english::and_list(&ids)),
                 };
                 error(&format!("`{}` has no flow `{id}`{hint}", loaded.name));
                 return Exit::CannotRun;

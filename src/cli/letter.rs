@@ -13,6 +13,7 @@ use jiff::ToSpan;
 
 use crate::diag::{self, Code, Diagnostic};
 use crate::discover::{self, Input};
+use crate::english::plural;
 use crate::letter::sequence::{self, NoticeGroup};
 use crate::letter::templates::LetterKind;
 use crate::letter::{Extras, LetterOptions, Renderer, templates, text};
@@ -20,7 +21,6 @@ use crate::output::{folder_of, write_atomic};
 use crate::pdf::{self, PdfOptions};
 use crate::policy::{self, Policy};
 use crate::source::display_path;
-use crate::suggest::plural;
 
 use super::args::{LetterArgs, LetterFormat};
 use super::{
@@ -132,8 +132,9 @@ impl Target {
     }
 }
 
-/// What happened to one letter.
-enum Outcome {
+/// What happened to one letter (named apart from [`policy::Outcome`], a rule's decision about a
+/// flow).
+enum LetterResult {
     /// Written to this file, with a warning when it could not be added to the record.
     Written(PathBuf, Option<String>),
     /// Written to standard output.
@@ -153,14 +154,14 @@ struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, outcome: &Outcome) {
+    fn add(&mut self, outcome: &LetterResult) {
         match outcome {
-            Outcome::Written(..) | Outcome::Printed => self.written += 1,
-            Outcome::Nothing(_) => {}
-            Outcome::Skipped(diags) if diags.iter().any(|d| d.code == Code::CannotWrite) => {
+            LetterResult::Written(..) | LetterResult::Printed => self.written += 1,
+            LetterResult::Nothing(_) => {}
+            LetterResult::Skipped(diags) if diags.iter().any(|d| d.code == Code::CannotWrite) => {
                 self.unwritable += 1;
             }
-            Outcome::Skipped(_) => self.invalid += 1,
+            LetterResult::Skipped(_) => self.invalid += 1,
         }
     }
 
@@ -378,7 +379,7 @@ fn write_all(args: &LetterArgs, job: &Job, inputs: &[Input]) -> Exit {
         for outcome in outcomes {
             tally.add(&outcome);
             match outcome {
-                Outcome::Written(path, warning) => {
+                LetterResult::Written(path, warning) => {
                     if inputs.len() == 1 {
                         note(&format!("wrote {}\n", display_path(&path)));
                     }
@@ -390,13 +391,13 @@ fn write_all(args: &LetterArgs, job: &Job, inputs: &[Input]) -> Exit {
                         None => {}
                     }
                 }
-                Outcome::Printed => {}
-                Outcome::Nothing(reason) => {
+                LetterResult::Printed => {}
+                LetterResult::Nothing(reason) => {
                     if !quiet() {
                         say(&format!("note: {reason}\n"));
                     }
                 }
-                Outcome::Skipped(diags) => {
+                LetterResult::Skipped(diags) => {
                     let shown: Vec<Diagnostic> =
                         diags.into_iter().filter(Diagnostic::is_error).collect();
                     say(&diag::render_short(&shown));
@@ -435,10 +436,10 @@ struct Planned {
 
 impl Job<'_> {
     /// Writes every letter one register calls for: one, or for notices one per body.
-    fn one(&self, input: &Input) -> Vec<Outcome> {
+    fn one(&self, input: &Input) -> Vec<LetterResult> {
         let mut loaded = input.load(&self.env);
         let Some(register) = loaded.register.take() else {
-            return vec![Outcome::Skipped(loaded.diags)];
+            return vec![LetterResult::Skipped(loaded.diags)];
         };
         // `init`'s placeholder would be printed as written: a letter is not written with it.
         let placeholders: Vec<Diagnostic> = loaded
@@ -453,10 +454,10 @@ impl Job<'_> {
             })
             .collect();
         if !placeholders.is_empty() {
-            return vec![Outcome::Skipped(placeholders)];
+            return vec![LetterResult::Skipped(placeholders)];
         }
         let fail = |code: Code, message: String, help: &str| {
-            Outcome::Skipped(vec![
+            LetterResult::Skipped(vec![
                 Diagnostic::error(code, message)
                     .with_file_name(&loaded.name)
                     .with_help(help),
@@ -493,7 +494,7 @@ impl Job<'_> {
             }],
         };
         if planned.is_empty() {
-            return vec![Outcome::Nothing(format!(
+            return vec![LetterResult::Nothing(format!(
                 "{}: no flow the practice withdraws from is run by a body other than the ICB, so no notice is needed",
                 loaded.name
             ))];
@@ -511,9 +512,9 @@ impl Job<'_> {
         decisions: &[policy::Decision],
         plan: Planned,
         input: &Input,
-    ) -> Outcome {
+    ) -> LetterResult {
         let fail = |code: Code, message: String, help: &str| {
-            Outcome::Skipped(vec![
+            LetterResult::Skipped(vec![
                 Diagnostic::error(code, message)
                     .with_file_name(&loaded.name)
                     .with_help(help),
@@ -553,7 +554,7 @@ impl Job<'_> {
             extras,
         ) {
             Ok(l) => l,
-            Err(d) => return Outcome::Skipped(vec![*d]),
+            Err(d) => return LetterResult::Skipped(vec![*d]),
         };
         let bytes = match self.format {
             LetterFormat::Pdf => match pdf::render(&letter, self.pdf) {
@@ -573,7 +574,7 @@ impl Job<'_> {
             None => {
                 let mut out = std::io::stdout().lock();
                 match out.write_all(&bytes).and_then(|()| out.flush()) {
-                    Ok(()) => Outcome::Printed,
+                    Ok(()) => LetterResult::Printed,
                     Err(e) => {
                         return fail(
                             Code::CannotWrite,
@@ -587,7 +588,7 @@ impl Job<'_> {
                 }
             }
             Some(file) => match write_atomic(file, &bytes) {
-                Ok(()) => Outcome::Written(file.clone(), None),
+                Ok(()) => LetterResult::Written(file.clone(), None),
                 Err(e) => {
                     return fail(
                         Code::CannotWrite,
@@ -603,9 +604,9 @@ impl Job<'_> {
         };
         let note = self.record_letter(register, &letter, plan.notice.as_ref(), input);
         match (written, note) {
-            (Outcome::Written(path, _), note) => Outcome::Written(path, note),
-            (Outcome::Printed, Some(note)) => {
-                Outcome::Nothing(note.trim_start_matches("note: ").to_string())
+            (LetterResult::Written(path, _), note) => LetterResult::Written(path, note),
+            (LetterResult::Printed, Some(note)) => {
+                LetterResult::Nothing(note.trim_start_matches("note: ").to_string())
             }
             (other, _) => other,
         }

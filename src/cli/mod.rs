@@ -7,13 +7,16 @@ mod catalogue;
 mod check;
 mod diff;
 mod explain;
+mod facts;
 mod import;
 pub(crate) mod init;
 mod letter;
-mod misc;
+mod man;
+mod policy;
 mod report;
 mod serve;
 mod status;
+mod templates;
 
 use std::io::{IsTerminal, Write};
 use std::sync::OnceLock;
@@ -83,11 +86,11 @@ pub fn run() -> i32 {
         Command::Report(a) => report::run(&a),
         Command::Serve(a) => serve::run(&a),
         Command::Diff(a) => diff::run(&a),
-        Command::Policy { command } => misc::policy(command),
-        Command::Templates { command } => misc::templates(command),
+        Command::Policy { command } => policy::run(command),
+        Command::Templates { command } => templates::run(command),
         Command::Catalogue { command } => catalogue::run(&command),
         Command::Facts { format } => {
-            print(&misc::facts(format));
+            print(&facts::render(format));
             Exit::Ok
         }
         Command::Schema => {
@@ -100,7 +103,7 @@ pub fn run() -> i32 {
             clap_complete::generate(shell, &mut cmd, "gpdata", &mut std::io::stdout());
             Exit::Ok
         }
-        Command::Man { command } => misc::man(command.as_deref()),
+        Command::Man { command } => man::run(command.as_deref()),
     };
     exit as i32
 }

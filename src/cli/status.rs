@@ -4,8 +4,8 @@ use std::io::Write;
 
 use crate::audit::csv::inert;
 use crate::discover;
+use crate::english::plural;
 use crate::status::{self, PracticeStatus};
-use crate::suggest::plural;
 
 use super::args::{StatusArgs, StatusFormat};
 use super::{Exit, eprint, error, print};

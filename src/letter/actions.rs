@@ -192,7 +192,7 @@ pub fn actions_view(
             .unwrap_or_default();
         view.notices.push(NoticeItem {
             to: group.to.clone(),
-            flows: crate::suggest::and_list(&names),
+            flows: crate::english::and_list(&names),
             file: format!("{}-notice-{}.pdf", register.practice.ods_code, group.key()),
             write_to,
         });

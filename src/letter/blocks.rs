@@ -8,66 +8,66 @@ use super::model::{Block, Inline, Run};
 /// kept as plain text so nothing the template wrote is lost.
 pub fn parse(markdown: &str) -> Vec<Block> {
     let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES);
-    let mut stack: Vec<Frame> = vec![Frame::Blocks(Vec::new())];
+    let mut stack: Vec<Open> = vec![Open::Blocks(Vec::new())];
     let mut bold = 0u32;
     let mut italic = 0u32;
     for event in parser {
         match event {
             Event::Start(tag) => match tag {
-                Tag::Heading { level, .. } => stack.push(Frame::Heading(level as u8, Vec::new())),
-                Tag::Paragraph => stack.push(Frame::Inline(Vec::new())),
-                Tag::List(start) => stack.push(Frame::List(start, Vec::new())),
-                Tag::Item => stack.push(Frame::Blocks(Vec::new())),
-                Tag::Table(_) => stack.push(Frame::Table(Vec::new(), Vec::new(), false)),
+                Tag::Heading { level, .. } => stack.push(Open::Heading(level as u8, Vec::new())),
+                Tag::Paragraph => stack.push(Open::Inline(Vec::new())),
+                Tag::List(start) => stack.push(Open::List(start, Vec::new())),
+                Tag::Item => stack.push(Open::Blocks(Vec::new())),
+                Tag::Table(_) => stack.push(Open::Table(Vec::new(), Vec::new(), false)),
                 Tag::TableHead => {
-                    if let Some(Frame::Table(_, _, in_head)) = stack.last_mut() {
+                    if let Some(Open::Table(_, _, in_head)) = stack.last_mut() {
                         *in_head = true;
                     }
-                    stack.push(Frame::Row(Vec::new()));
+                    stack.push(Open::Row(Vec::new()));
                 }
-                Tag::TableRow => stack.push(Frame::Row(Vec::new())),
-                Tag::TableCell => stack.push(Frame::Inline(Vec::new())),
+                Tag::TableRow => stack.push(Open::Row(Vec::new())),
+                Tag::TableCell => stack.push(Open::Inline(Vec::new())),
                 Tag::Strong => bold += 1,
                 Tag::Emphasis => italic += 1,
                 _ => {}
             },
             Event::End(end) => match end {
                 TagEnd::Heading(_) => {
-                    if let Some(Frame::Heading(level, inline)) = stack.pop() {
+                    if let Some(Open::Heading(level, inline)) = stack.pop() {
                         push_block(&mut stack, Block::Heading(level, trim(inline)));
                     }
                 }
                 TagEnd::Paragraph => {
-                    if let Some(Frame::Inline(inline)) = stack.pop() {
+                    if let Some(Open::Inline(inline)) = stack.pop() {
                         push_block(&mut stack, Block::Paragraph(trim(inline)));
                     }
                 }
                 TagEnd::List(_) => {
-                    if let Some(Frame::List(start, items)) = stack.pop() {
+                    if let Some(Open::List(start, items)) = stack.pop() {
                         push_block(&mut stack, Block::List { start, items });
                     }
                 }
                 TagEnd::Item => {
-                    if let Some(Frame::Blocks(mut blocks)) = stack.pop() {
+                    if let Some(Open::Blocks(mut blocks)) = stack.pop() {
                         // Tight list items arrive as bare text; make them a paragraph.
                         if blocks.is_empty() {
                             blocks.push(Block::Paragraph(Vec::new()));
                         }
-                        if let Some(Frame::List(_, items)) = stack.last_mut() {
+                        if let Some(Open::List(_, items)) = stack.last_mut() {
                             items.push(blocks);
                         }
                     }
                 }
                 TagEnd::TableCell => {
-                    if let Some(Frame::Inline(inline)) = stack.pop()
-                        && let Some(Frame::Row(cells)) = stack.last_mut()
+                    if let Some(Open::Inline(inline)) = stack.pop()
+                        && let Some(Open::Row(cells)) = stack.last_mut()
                     {
                         cells.push(trim(inline));
                     }
                 }
                 TagEnd::TableHead | TagEnd::TableRow => {
-                    if let Some(Frame::Row(cells)) = stack.pop()
-                        && let Some(Frame::Table(header, rows, in_head)) = stack.last_mut()
+                    if let Some(Open::Row(cells)) = stack.pop()
+                        && let Some(Open::Table(header, rows, in_head)) = stack.last_mut()
                     {
                         if *in_head {
                             *header = cells;
@@ -78,7 +78,7 @@ pub fn parse(markdown: &str) -> Vec<Block> {
                     }
                 }
                 TagEnd::Table => {
-                    if let Some(Frame::Table(header, rows, _)) = stack.pop() {
+                    if let Some(Open::Table(header, rows, _)) = stack.pop() {
                         push_block(&mut stack, Block::Table { header, rows });
                     }
                 }
@@ -94,12 +94,15 @@ pub fn parse(markdown: &str) -> Vec<Block> {
         }
     }
     match stack.into_iter().next() {
-        Some(Frame::Blocks(blocks)) => blocks,
+        Some(Open::Blocks(blocks)) => blocks,
         _ => Vec::new(),
     }
 }
 
-enum Frame {
+/// A Markdown element whose start event has been read and whose end has not; the parser keeps a
+/// stack of them, innermost last. (Not the letter's [`Frame`](super::model::Frame), its
+/// letterhead.)
+enum Open {
     Blocks(Vec<Block>),
     Heading(u8, Inline),
     Inline(Inline),
@@ -108,18 +111,18 @@ enum Frame {
     Row(Vec<Inline>),
 }
 
-fn push_block(stack: &mut [Frame], block: Block) {
-    if let Some(Frame::Blocks(blocks)) = stack.last_mut() {
+fn push_block(stack: &mut [Open], block: Block) {
+    if let Some(Open::Blocks(blocks)) = stack.last_mut() {
         blocks.push(block);
     }
 }
 
-fn push_text(stack: &mut [Frame], text: &str, bold: bool, italic: bool) {
+fn push_text(stack: &mut [Open], text: &str, bold: bool, italic: bool) {
     let inline = match stack.last_mut() {
-        Some(Frame::Inline(inline)) | Some(Frame::Heading(_, inline)) => inline,
+        Some(Open::Inline(inline)) | Some(Open::Heading(_, inline)) => inline,
         // Text directly in a tight list item (no paragraph events): it belongs to the item's
         // trailing paragraph.
-        Some(Frame::Blocks(blocks)) => {
+        Some(Open::Blocks(blocks)) => {
             if !matches!(blocks.last(), Some(Block::Paragraph(_))) {
                 blocks.push(Block::Paragraph(Vec::new()));
             }

@@ -416,7 +416,7 @@ fn opt_out_note(flow: &Flow, register: &Register) -> String {
     }
     format!(
         "It does not apply {}{as_of}.",
-        crate::suggest::and_list(&parts)
+        crate::english::and_list(&parts)
     )
 }
 

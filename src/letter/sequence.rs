@@ -275,7 +275,7 @@ pub fn sequence_view(
         });
     }
     let dates: Vec<String> = view.replies.iter().map(|r| r.date.clone()).collect();
-    view.reply_dates = crate::suggest::and_list(&dates);
+    view.reply_dates = crate::english::and_list(&dates);
     for state in &states {
         let question = view_of(&state.asked.id, &state.asked.text, Some(state));
         view.asked_count += 1;

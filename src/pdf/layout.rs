@@ -14,10 +14,6 @@ const LEFT: f32 = 62.0;
 const RIGHT: f32 = 56.7;
 const TOP: f32 = 52.0;
 const BOTTOM: f32 = 64.0;
-/// Type sizes, in points: the letter's text, the footer and annex notes, table cells.
-const BODY: f32 = 10.5;
-const SMALL: f32 = 9.0;
-const TABLE: f32 = 8.8;
 /// A line's height as a multiple of its type size.
 const LEADING: f32 = 1.32;
 /// Where the baseline sits below a line's top, as a multiple of the type size (Liberation
@@ -28,28 +24,146 @@ const PARA_GAP: f32 = 6.5;
 const HANG: f32 = 15.0;
 const CELL_PAD: f32 = 3.5;
 
-/// The height of one line of text of `size`.
-fn line_height(size: f32) -> f32 {
-    size * LEADING
+/// How a paragraph or line is set: its type size, whether it is bold throughout, and the margin
+/// it keeps to. One value per kind of text below, so a size is never passed without its
+/// leading or its face.
+#[derive(Debug, Clone, Copy)]
+struct TextStyle {
+    /// The type size, in points.
+    size_pt: f32,
+    /// Bold throughout; in running text a run's own bold and italic still apply.
+    bold: bool,
+    /// The margin its lines keep to.
+    align: Align,
 }
 
-/// How far below a line's top the baseline of text of `size` sits.
-fn baseline(size: f32) -> f32 {
-    size * ASCENT
+impl TextStyle {
+    const fn regular(size_pt: f32) -> TextStyle {
+        TextStyle {
+            size_pt,
+            bold: false,
+            align: Align::Left,
+        }
+    }
+
+    const fn bold(self) -> TextStyle {
+        TextStyle { bold: true, ..self }
+    }
+
+    const fn right(self) -> TextStyle {
+        TextStyle {
+            align: Align::Right,
+            ..self
+        }
+    }
+
+    /// The face of a line set whole in this style.
+    fn face(self) -> Style {
+        Style::of(self.bold, false)
+    }
+
+    /// The height of one line.
+    fn line_height(self) -> f32 {
+        self.size_pt * LEADING
+    }
+
+    /// How far below a line's top its baseline sits.
+    fn baseline(self) -> f32 {
+        self.size_pt * ASCENT
+    }
 }
+
+/// The letter's text.
+const BODY: TextStyle = TextStyle::regular(10.5);
+/// The practice's address lines and the cc line: read once, so smaller than the text.
+const SMALL: TextStyle = TextStyle::regular(9.0);
+/// Table cells: a little smaller than the text, so four columns of questions fit A4's width.
+const TABLE: TextStyle = TextStyle::regular(8.8);
+/// The page footer, which is furniture rather than content.
+const FOOTER: TextStyle = TextStyle::regular(8.0);
+/// The practice's name, at the top right as on its own letterhead.
+const PRACTICE_NAME: TextStyle = TextStyle::regular(15.0).bold().right();
+/// The letter's subject line: one step above the text.
+const SUBJECT: TextStyle = TextStyle::regular(11.0).bold();
+/// Headings of levels 1 and 2, a half step above the subject; deeper headings are bold text.
+const HEADING: TextStyle = TextStyle::regular(11.5).bold();
+
+/// Gaps in the letterhead, in points, that group its lines: a line and the one it belongs
+/// with (the practice's name and address, the date and the reference) sit close; the
+/// recipient, the date and the reference are set apart; the letterhead ends with a wider gap so
+/// it reads as the sender's; the salutation and the subject stand off the text they open.
+const LINKED: f32 = 2.0;
+const GROUP_GAP: f32 = 14.0;
+const LETTERHEAD_GAP: f32 = 16.0;
+const OPENING_GAP: f32 = 8.0;
+
+/// A heading's space above and below, in points: more above than below, so it binds to the
+/// text it heads.
+const HEADING_ABOVE: f32 = 5.0;
+const HEADING_BELOW: f32 = 3.0;
+/// A heading moves to the next page unless this many lines of what follows fit under it.
+const HEADING_KEEPS_LINES: f32 = 3.0;
+
+/// A list label's inset from the list's edge, and the gap between items (in place of a
+/// paragraph gap, so a list reads as one block).
+const LABEL_INSET: f32 = 2.0;
+const ITEM_GAP: f32 = 2.0;
+
+/// The most one word may claim of a column's width, as a multiple of an equal share: a long URL
+/// or code is broken between characters rather than starving the other columns.
+const LONGEST_WORD_SHARE: f32 = 1.5;
+/// A table starts on the next page unless its header and this many lines of its first row fit,
+/// so a header never stands alone at the foot of a page.
+const TABLE_FIRST_LINES: f32 = 2.0;
+/// The space after a table: a paragraph gap and a little more, as the last row has a rule.
+const TABLE_GAP: f32 = PARA_GAP + 2.0;
+
+/// How a table's lines are drawn: the header's rule darker and heavier than the rows' so the
+/// header reads as one, and its shading light enough for black text to keep its contrast.
+#[derive(Debug, Clone, Copy)]
+struct Stroke {
+    thickness: f32,
+    grey: f32,
+}
+const HEADER_RULE: Stroke = Stroke {
+    thickness: 0.6,
+    grey: 0.35,
+};
+const ROW_RULE: Stroke = Stroke {
+    thickness: 0.3,
+    grey: 0.6,
+};
+const HEADER_SHADE: f32 = 0.9;
+
+/// The space above the closing, and the space left under it for a signature in ink.
+const CLOSING_ABOVE: f32 = 4.0;
+const SIGNATURE_SPACE: f32 = 34.0;
+/// The closing, signature and cc are kept on one page. Their height is estimated before they
+/// are set: the closing, signatory and cc lines with one to spare, plus the space above the
+/// closing and for the signature (4 + 34, rounded up). The signatory's detail lines are added.
+const CLOSING_LINES: f32 = 4.0;
+const CLOSING_SPACE: f32 = 40.0;
+/// Space after the signatory's details, so a cc line below does not read as one of them.
+const BEFORE_CC: f32 = 12.0;
+
+/// The footer's baseline, halfway down the bottom margin.
+const FOOTER_BASELINE: f32 = PAGE_HEIGHT - BOTTOM / 2.0;
 
 /// The content width between margins.
 pub const WIDTH: f32 = PAGE_WIDTH - LEFT - RIGHT;
 
-/// Kinds of structure element, mirroring tagged-PDF structure types.
+/// The tagged-PDF structure type of an element (`pdf::write` maps each to krilla's tag).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum Tag {
     /// Paragraph.
     P,
     /// Heading of a level.
     H(u8),
-    /// List.
-    L(bool),
+    /// A list, numbered or bulleted.
+    L {
+        /// Numbered (`1.`, `2.`) rather than bulleted.
+        ordered: bool,
+    },
     /// List item.
     LI,
     /// List label.
@@ -73,8 +187,8 @@ pub enum Kind {
 /// A structure element; leaves own text, containers own elements.
 #[derive(Debug, Clone)]
 pub struct Elem {
-    /// Its kind.
-    pub kind: Kind,
+    /// Its structure type.
+    pub tag: Tag,
     /// Its parent, or `None` at the top level.
     pub parent: Option<usize>,
     /// Text for headings (the outline entry).
@@ -93,45 +207,46 @@ pub enum Owner {
 /// Something to draw.
 #[derive(Debug, Clone)]
 pub enum Op {
-    /// A run of text; `y` is the baseline, measured down from the top of the page.
+    /// A run of text in one face. Positions are in points, `x` from the page's left edge and
+    /// `y` down from its top, as text is set (krilla's own origin is the same).
     Text {
-        /// Left edge.
+        /// Where the run starts.
         x: f32,
-        /// Baseline from the top.
+        /// The run's baseline.
         y: f32,
-        /// Face.
+        /// The face it is set in.
         style: Style,
-        /// Size in points.
+        /// Its type size, in points.
         size: f32,
         /// The text (spaces included, so extraction keeps word boundaries).
         text: String,
-        /// Owner.
+        /// The structure element it is content of, or page furniture.
         owner: Owner,
     },
-    /// A horizontal line.
+    /// A horizontal line across a table, always page furniture (a rule is not content).
     Rule {
-        /// Start.
+        /// Where it starts, from the page's left edge.
         x1: f32,
-        /// End.
+        /// Where it ends.
         x2: f32,
-        /// Height from the top.
+        /// The line's centre, down from the top of the page.
         y: f32,
-        /// Thickness.
-        width: f32,
+        /// Thickness (not length: the line runs from `x1` to `x2`).
+        thickness: f32,
         /// Grey level (0 black, 1 white).
         grey: f32,
     },
-    /// A filled rectangle (table header shading).
+    /// A filled rectangle (table header shading), page furniture like a rule.
     Fill {
-        /// Left.
+        /// Its left edge, from the page's left edge.
         x: f32,
-        /// Top, from the top of the page.
+        /// Its top edge, down from the top of the page.
         y: f32,
-        /// Width.
+        /// Its width.
         w: f32,
-        /// Height.
+        /// Its height.
         h: f32,
-        /// Grey level.
+        /// Grey level (0 black, 1 white).
         grey: f32,
     },
 }
@@ -303,9 +418,9 @@ impl Typesetter {
         self.y = TOP;
     }
 
-    fn elem(&mut self, kind: Kind, parent: Option<usize>) -> usize {
+    fn elem(&mut self, tag: Tag, parent: Option<usize>) -> usize {
         self.out.elems.push(Elem {
-            kind,
+            tag,
             parent,
             title: None,
         });
@@ -317,25 +432,24 @@ impl Typesetter {
     }
 
     /// Sets a paragraph at `x`..`x + width`, breaking across pages between lines.
-    #[allow(clippy::too_many_arguments)]
     fn paragraph(
         &mut self,
         runs: &[(Style, &str)],
-        size: f32,
+        style: TextStyle,
         x: f32,
         width: f32,
-        align: Align,
         owner: Owner,
         gap: f32,
     ) {
+        let size = style.size_pt;
         let lines = break_lines(self.fam, runs, size, width);
-        let h = line_height(size);
+        let h = style.line_height();
         for (line, line_width) in lines {
             if self.y + h > Self::bottom() {
                 self.new_page();
             }
-            let base = self.y + baseline(size);
-            let shift = if align == Align::Right {
+            let base = self.y + style.baseline();
+            let shift = if style.align == Align::Right {
                 width - line_width
             } else {
                 0.0
@@ -355,8 +469,8 @@ impl Typesetter {
         self.y += gap;
     }
 
-    fn lines_height(&self, runs: &[(Style, &str)], size: f32, width: f32) -> f32 {
-        break_lines(self.fam, runs, size, width).len() as f32 * line_height(size)
+    fn lines_height(&self, runs: &[(Style, &str)], style: TextStyle, width: f32) -> f32 {
+        break_lines(self.fam, runs, style.size_pt, width).len() as f32 * style.line_height()
     }
 
     fn block(
@@ -375,63 +489,66 @@ impl Typesetter {
                     // heading without a title, which PDF/UA forbids.
                     return;
                 }
-                let size = if *level <= 2 { 11.5 } else { BODY };
-                let r = runs(inline, true);
-                let need = self.lines_height(&r, size, width)
-                    + next.map_or(0.0, |_| 3.0 * line_height(BODY))
-                    + 8.0;
+                let style = if *level <= 2 { HEADING } else { BODY.bold() };
+                let r = runs(inline, style.bold);
+                let need = self.lines_height(&r, style, width)
+                    + next.map_or(0.0, |_| HEADING_KEEPS_LINES * BODY.line_height())
+                    + (HEADING_ABOVE + HEADING_BELOW);
                 if need > self.room() && self.y > TOP {
                     self.new_page();
                 }
-                self.y += 5.0;
-                let id = self.elem(Kind::H(*level), parent);
+                self.y += HEADING_ABOVE;
+                let id = self.elem(Tag::H(*level), parent);
                 self.out.elems[id].title = Some(title.clone());
                 self.out
                     .outline
                     .push((*level, title, self.out.pages.len(), self.y));
-                self.paragraph(&r, size, x, width, Align::Left, Owner::Elem(id), 3.0);
+                self.paragraph(&r, style, x, width, Owner::Elem(id), HEADING_BELOW);
             }
             Block::Paragraph(inline) => {
-                let id = self.elem(Kind::P, parent);
+                let id = self.elem(Tag::P, parent);
                 self.paragraph(
-                    &runs(inline, false),
+                    &runs(inline, BODY.bold),
                     BODY,
                     x,
                     width,
-                    Align::Left,
                     Owner::Elem(id),
                     PARA_GAP,
                 );
             }
             Block::List { start, items } => {
-                let list = self.elem(Kind::L(start.is_some()), parent);
+                let list = self.elem(
+                    Tag::L {
+                        ordered: start.is_some(),
+                    },
+                    parent,
+                );
                 for (i, item) in items.iter().enumerate() {
-                    let li = self.elem(Kind::LI, Some(list));
+                    let li = self.elem(Tag::LI, Some(list));
                     let label = match start {
                         Some(n) => format!("{}.", n + i as u64),
                         None => "•".to_string(),
                     };
-                    if line_height(BODY) > self.room() {
+                    if BODY.line_height() > self.room() {
                         self.new_page();
                     }
-                    let lbl = self.elem(Kind::Lbl, Some(li));
-                    let base = self.y + baseline(BODY);
+                    let lbl = self.elem(Tag::Lbl, Some(li));
+                    let base = self.y + BODY.baseline();
                     self.page.push(Op::Text {
-                        x: x + 2.0,
+                        x: x + LABEL_INSET,
                         y: base,
-                        style: Style::Regular,
-                        size: BODY,
+                        style: BODY.face(),
+                        size: BODY.size_pt,
                         text: label,
                         owner: Owner::Elem(lbl),
                     });
-                    let body = self.elem(Kind::LBody, Some(li));
+                    let body = self.elem(Tag::LBody, Some(li));
                     for (j, b) in item.iter().enumerate() {
                         self.block(b, Some(body), x + HANG, width - HANG, item.get(j + 1));
                     }
-                    // Items are separated by a small gap rather than a paragraph gap.
-                    self.y -= PARA_GAP - 2.0;
+                    self.y -= PARA_GAP - ITEM_GAP;
                 }
-                self.y += PARA_GAP - 2.0;
+                self.y += PARA_GAP - ITEM_GAP;
             }
             Block::Table { header, rows } => self.table(header, rows, parent, x, width),
         }
@@ -466,7 +583,10 @@ impl Typesetter {
                 for span in &inline {
                     let face = self.fam.face(Style::of(span.bold || bold, span.italic));
                     for word in span.text.split_whitespace() {
-                        *mn = mn.max(face.width(word, TABLE).min(width / cols as f32 * 1.5));
+                        *mn = mn.max(
+                            face.width(word, TABLE.size_pt)
+                                .min(width / cols as f32 * LONGEST_WORD_SHARE),
+                        );
                     }
                 }
                 let whole: f32 = inline
@@ -474,7 +594,7 @@ impl Typesetter {
                     .map(|s| {
                         self.fam
                             .face(Style::of(s.bold || bold, s.italic))
-                            .width(&s.text, TABLE)
+                            .width(&s.text, TABLE.size_pt)
                     })
                     .sum();
                 *nat = nat.max(whole);
@@ -512,11 +632,18 @@ impl Typesetter {
         {
             *last += inner - used;
         }
-        let table = self.elem(Kind::Table, parent);
-        let thead = self.elem(Kind::THead, Some(table));
-        let line_h = line_height(TABLE);
+        let table = self.elem(Tag::Table, parent);
+        let thead = self.elem(Tag::THead, Some(table));
+        let line_h = TABLE.line_height();
         let header_lines: Vec<CellLines> = (0..cols)
-            .map(|c| break_lines(self.fam, &runs(&cell(header, c), true), TABLE, widths[c]))
+            .map(|c| {
+                break_lines(
+                    self.fam,
+                    &runs(&cell(header, c), true),
+                    TABLE.size_pt,
+                    widths[c],
+                )
+            })
             .collect();
         let header_h = header_lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * line_h + pad;
         // A header taller than half a page (only a custom template can write one) is not
@@ -529,26 +656,33 @@ impl Typesetter {
             widths: &widths,
             header: repeat.then_some((header_lines.as_slice(), header_h)),
         };
-        if header_h.min(Self::bottom() - TOP) + line_h * 2.0 + pad > self.room() {
+        if header_h.min(Self::bottom() - TOP) + line_h * TABLE_FIRST_LINES + pad > self.room() {
             self.new_page();
         }
-        let hrow = self.elem(Kind::TR, Some(thead));
-        let hcells: Vec<usize> = (0..cols).map(|_| self.elem(Kind::TH, Some(hrow))).collect();
+        let hrow = self.elem(Tag::TR, Some(thead));
+        let hcells: Vec<usize> = (0..cols).map(|_| self.elem(Tag::TH, Some(hrow))).collect();
         if repeat {
             self.table_header(&grid, Some(&hcells));
         } else {
             self.table_row(&grid, &header_lines, &hcells);
         }
-        let tbody = self.elem(Kind::TBody, Some(table));
+        let tbody = self.elem(Tag::TBody, Some(table));
         for row in rows {
-            let tr = self.elem(Kind::TR, Some(tbody));
-            let cells: Vec<usize> = (0..cols).map(|_| self.elem(Kind::TD, Some(tr))).collect();
+            let tr = self.elem(Tag::TR, Some(tbody));
+            let cells: Vec<usize> = (0..cols).map(|_| self.elem(Tag::TD, Some(tr))).collect();
             let lines: Vec<CellLines> = (0..cols)
-                .map(|c| break_lines(self.fam, &runs(&cell(row, c), false), TABLE, widths[c]))
+                .map(|c| {
+                    break_lines(
+                        self.fam,
+                        &runs(&cell(row, c), false),
+                        TABLE.size_pt,
+                        widths[c],
+                    )
+                })
                 .collect();
             self.table_row(&grid, &lines, &cells);
         }
-        self.y += PARA_GAP + 2.0;
+        self.y += TABLE_GAP;
     }
 
     /// Draws the shaded header row; `owners` are its TH elements the first time, and `None`
@@ -562,18 +696,23 @@ impl Typesetter {
             y: self.y,
             w: grid.width,
             h,
-            grey: 0.9,
+            grey: HEADER_SHADE,
         });
         self.cells(grid.x, grid.widths, lines, 0, usize::MAX, |c| {
             owners.map_or(Owner::Artifact, |o| Owner::Elem(o[c]))
         });
         self.y += h;
+        self.rule(grid, HEADER_RULE);
+    }
+
+    /// Draws a rule across the table at `self.y`.
+    fn rule(&mut self, grid: &Grid, stroke: Stroke) {
         self.page.push(Op::Rule {
             x1: grid.x,
             x2: grid.x + grid.width,
             y: self.y,
-            width: 0.6,
-            grey: 0.35,
+            thickness: stroke.thickness,
+            grey: stroke.grey,
         });
     }
 
@@ -581,7 +720,7 @@ impl Typesetter {
     /// lines only when it is taller than a page; the header repeats on each new page.
     fn table_row(&mut self, grid: &Grid, lines: &[CellLines], owners: &[usize]) {
         let pad = 2.0 * CELL_PAD;
-        let line_h = line_height(TABLE);
+        let line_h = TABLE.line_height();
         let header_h = grid.header.map_or(0.0, |(_, h)| h);
         let total = lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
         let fresh = ((Self::bottom() - TOP - header_h - pad) / line_h).floor() as usize;
@@ -602,13 +741,7 @@ impl Typesetter {
                 Owner::Elem(owners[c])
             });
             self.y += take as f32 * line_h + pad;
-            self.page.push(Op::Rule {
-                x1: grid.x,
-                x2: grid.x + grid.width,
-                y: self.y,
-                width: 0.3,
-                grey: 0.6,
-            });
+            self.rule(grid, ROW_RULE);
             done += take;
         }
     }
@@ -623,17 +756,17 @@ impl Typesetter {
         take: usize,
         owner: impl Fn(usize) -> Owner,
     ) {
-        let line_h = line_height(TABLE);
+        let line_h = TABLE.line_height();
         let mut cx = x;
         for (c, column) in lines.iter().enumerate() {
             for (i, (line, _)) in column.iter().skip(skip).take(take).enumerate() {
-                let base = self.y + CELL_PAD + i as f32 * line_h + baseline(TABLE);
+                let base = self.y + CELL_PAD + i as f32 * line_h + TABLE.baseline();
                 for (dx, style, text) in line {
                     self.page.push(Op::Text {
                         x: cx + CELL_PAD + dx,
                         y: base,
                         style: *style,
-                        size: TABLE,
+                        size: TABLE.size_pt,
                         text: text.clone(),
                         owner: owner(c),
                     });
@@ -643,23 +776,17 @@ impl Typesetter {
         }
     }
 
-    fn plain_lines(
-        &mut self,
-        lines: &[String],
-        size: f32,
-        style: Style,
-        align: Align,
-        gap_after: f32,
-    ) {
+    /// Sets each of `lines` as its own paragraph (an address, a signatory's details), with
+    /// `gap_after` below the last.
+    fn plain_lines(&mut self, lines: &[String], style: TextStyle, gap_after: f32) {
         for (i, line) in lines.iter().enumerate() {
-            let id = self.elem(Kind::P, None);
+            let id = self.elem(Tag::P, None);
             let gap = if i + 1 == lines.len() { gap_after } else { 0.0 };
             self.paragraph(
-                &[(style, line.as_str())],
-                size,
+                &[(style.face(), line.as_str())],
+                style,
                 LEFT,
                 WIDTH,
-                align,
                 Owner::Elem(id),
                 gap,
             );
@@ -674,49 +801,28 @@ pub fn layout(letter: &Letter) -> Layout {
     let f = &letter.frame;
     ts.plain_lines(
         std::slice::from_ref(&f.practice_name),
-        15.0,
-        Style::Bold,
-        Align::Right,
-        2.0,
+        PRACTICE_NAME,
+        LINKED,
     );
-    ts.plain_lines(&f.practice_lines, SMALL, Style::Regular, Align::Right, 16.0);
-    ts.plain_lines(&f.recipient_lines, BODY, Style::Regular, Align::Left, 14.0);
-    ts.plain_lines(
-        std::slice::from_ref(&f.date),
-        BODY,
-        Style::Regular,
-        Align::Left,
-        2.0,
-    );
-    ts.plain_lines(
-        &[format!("Our ref: {}", f.our_ref)],
-        BODY,
-        Style::Regular,
-        Align::Left,
-        14.0,
-    );
+    ts.plain_lines(&f.practice_lines, SMALL.right(), LETTERHEAD_GAP);
+    ts.plain_lines(&f.recipient_lines, BODY, GROUP_GAP);
+    ts.plain_lines(std::slice::from_ref(&f.date), BODY, LINKED);
+    ts.plain_lines(&[format!("Our ref: {}", f.our_ref)], BODY, GROUP_GAP);
     if !f.salutation.is_empty() {
-        ts.plain_lines(
-            &[format!("{},", f.salutation)],
-            BODY,
-            Style::Regular,
-            Align::Left,
-            8.0,
-        );
+        ts.plain_lines(&[format!("{},", f.salutation)], BODY, OPENING_GAP);
     }
     let subject = visible(&letter.subject);
     if !subject.is_empty() {
-        let id = ts.elem(Kind::H(1), None);
+        let id = ts.elem(Tag::H(1), None);
         ts.out.elems[id].title = Some(subject.clone());
         ts.out.outline.push((1, subject, ts.out.pages.len(), ts.y));
         ts.paragraph(
-            &[(Style::Bold, letter.subject.as_str())],
-            11.0,
+            &[(SUBJECT.face(), letter.subject.as_str())],
+            SUBJECT,
             LEFT,
             WIDTH,
-            Align::Left,
             Owner::Elem(id),
-            8.0,
+            OPENING_GAP,
         );
     }
     for (i, block) in letter.body.iter().enumerate() {
@@ -724,35 +830,18 @@ pub fn layout(letter: &Letter) -> Layout {
     }
     // Keep the closing, signature and cc together. A sheet for the practice has none.
     if !f.closing.is_empty() {
-        let closing_h = (4.0 + f.signatory_lines.len() as f32) * line_height(BODY) + 40.0;
+        let closing_h =
+            (CLOSING_LINES + f.signatory_lines.len() as f32) * BODY.line_height() + CLOSING_SPACE;
         if closing_h > ts.room() {
             ts.new_page();
         }
-        ts.y += 4.0;
-        ts.plain_lines(
-            &[format!("{},", f.closing)],
-            BODY,
-            Style::Regular,
-            Align::Left,
-            34.0,
-        );
-        ts.plain_lines(
-            std::slice::from_ref(&f.signatory),
-            BODY,
-            Style::Bold,
-            Align::Left,
-            0.0,
-        );
-        ts.plain_lines(&f.signatory_lines, BODY, Style::Regular, Align::Left, 12.0);
+        ts.y += CLOSING_ABOVE;
+        ts.plain_lines(&[format!("{},", f.closing)], BODY, SIGNATURE_SPACE);
+        ts.plain_lines(std::slice::from_ref(&f.signatory), BODY.bold(), 0.0);
+        ts.plain_lines(&f.signatory_lines, BODY, BEFORE_CC);
     }
     if !f.cc.is_empty() {
-        ts.plain_lines(
-            &[format!("cc: {}", f.cc.join("; "))],
-            SMALL,
-            Style::Regular,
-            Align::Left,
-            0.0,
-        );
+        ts.plain_lines(&[format!("cc: {}", f.cc.join("; "))], SMALL, 0.0);
     }
     if !letter.annex.is_empty() {
         ts.new_page();
@@ -765,23 +854,23 @@ pub fn layout(letter: &Letter) -> Layout {
     let total = out.pages.len();
     let fam = family();
     for (i, page) in out.pages.iter_mut().enumerate() {
-        let y = PAGE_HEIGHT - BOTTOM / 2.0;
+        let y = FOOTER_BASELINE;
         let left = format!("{} · Our ref: {}", f.practice_name, f.our_ref);
         page.push(Op::Text {
             x: LEFT,
             y,
-            style: Style::Regular,
-            size: 8.0,
+            style: FOOTER.face(),
+            size: FOOTER.size_pt,
             text: left,
             owner: Owner::Artifact,
         });
         let number = format!("Page {} of {}", i + 1, total);
-        let w = fam.face(Style::Regular).width(&number, 8.0);
+        let w = fam.face(FOOTER.face()).width(&number, FOOTER.size_pt);
         page.push(Op::Text {
             x: PAGE_WIDTH - RIGHT - w,
             y,
-            style: Style::Regular,
-            size: 8.0,
+            style: FOOTER.face(),
+            size: FOOTER.size_pt,
             text: number,
             owner: Owner::Artifact,
         });

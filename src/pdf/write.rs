@@ -22,7 +22,7 @@ use krilla::text::KrillaGlyph;
 use crate::letter::Letter;
 
 use super::fonts::{family, is_undrawn};
-use super::layout::{Elem, Kind, Layout, Op, Owner, PAGE_HEIGHT, PAGE_WIDTH};
+use super::layout::{self, Elem, Layout, Op, Owner, PAGE_HEIGHT, PAGE_WIDTH};
 
 /// What kind of PDF to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +41,8 @@ pub enum PdfError {
     Krilla(String),
 }
 
-/// Lays out and writes a letter as PDF bytes.
+/// Writes a letter already laid out as PDF bytes; `letter` gives the document's metadata
+/// (title, author, subject, date).
 pub fn write(letter: &Letter, layout: &Layout, options: PdfOptions) -> Result<Vec<u8>, PdfError> {
     let mut settings = SerializeSettings {
         enable_tagging: options.tagged || options.pdfa,
@@ -118,9 +119,16 @@ pub fn write(letter: &Letter, layout: &Layout, options: PdfOptions) -> Result<Ve
                     x1,
                     x2,
                     y,
-                    width,
+                    thickness,
                     grey,
-                } => fill_rect(&mut surface, *x1, *y - width / 2.0, x2 - x1, *width, *grey),
+                } => fill_rect(
+                    &mut surface,
+                    *x1,
+                    *y - thickness / 2.0,
+                    x2 - x1,
+                    *thickness,
+                    *grey,
+                ),
                 Op::Fill { x, y, w, h, grey } => fill_rect(&mut surface, *x, *y, *w, *h, *grey),
             }
         }
@@ -215,28 +223,28 @@ fn tag_tree(elems: &[Elem], mut ids: Vec<Vec<Identifier>>) -> TagTree {
         ids: &mut [Vec<Identifier>],
     ) -> TagGroup {
         let e = &elems[i];
-        let kind: TagKind = match e.kind {
-            Kind::P => Tag::P.into(),
-            Kind::H(level) => Tag::Hn(
+        let kind: TagKind = match e.tag {
+            layout::Tag::P => Tag::P.into(),
+            layout::Tag::H(level) => Tag::Hn(
                 NonZeroU16::new(u16::from(level.max(1))).unwrap_or(NonZeroU16::MIN),
                 e.title.clone(),
             )
             .into(),
-            Kind::L(ordered) => Tag::L(if ordered {
+            layout::Tag::L { ordered } => Tag::L(if ordered {
                 ListNumbering::Decimal
             } else {
                 ListNumbering::Disc
             })
             .into(),
-            Kind::LI => Tag::LI.into(),
-            Kind::Lbl => Tag::Lbl.into(),
-            Kind::LBody => Tag::LBody.into(),
-            Kind::Table => Tag::Table.into(),
-            Kind::THead => Tag::THead.into(),
-            Kind::TBody => Tag::TBody.into(),
-            Kind::TR => Tag::TR.into(),
-            Kind::TH => Tag::TH(TableHeaderScope::Column).into(),
-            Kind::TD => Tag::TD.into(),
+            layout::Tag::LI => Tag::LI.into(),
+            layout::Tag::Lbl => Tag::Lbl.into(),
+            layout::Tag::LBody => Tag::LBody.into(),
+            layout::Tag::Table => Tag::Table.into(),
+            layout::Tag::THead => Tag::THead.into(),
+            layout::Tag::TBody => Tag::TBody.into(),
+            layout::Tag::TR => Tag::TR.into(),
+            layout::Tag::TH => Tag::TH(TableHeaderScope::Column).into(),
+            layout::Tag::TD => Tag::TD.into(),
         };
         let mut group = TagGroup::new(kind);
         for id in std::mem::take(&mut ids[i]) {

@@ -4,11 +4,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::diag::{Code, Diagnostic};
-use crate::reader::Ctx;
+use crate::english;
+use crate::reader::{self, FileDiagnostics};
 use crate::register::FactDef;
 use crate::source::SourceFile;
 use crate::suggest;
-use crate::yaml::{self, Node, Value};
+use crate::yaml::{Node, Value};
 
 use super::eval::PLACEHOLDERS;
 use super::fields::{self, Operand};
@@ -30,24 +31,12 @@ const COMBINATORS: [&str; 3] = ["all", "any", "not"];
 
 /// Parses and validates a policy; `None` when it has errors. Warnings are returned either way.
 pub fn load(file: Arc<SourceFile>) -> (Option<Policy>, Vec<Diagnostic>) {
-    let mut ctx = Ctx::new(file.clone());
-    let policy = match yaml::parse(&file) {
-        Ok(root) => read(&mut ctx, &root),
-        Err(d) => {
-            ctx.diags.push(*d);
-            None
-        }
-    };
-    if let Some(policy) = &policy {
-        safety::warn_unsafe_rules(&mut ctx, policy);
-    }
-    let mut diags = ctx.diags;
-    crate::diag::sort(&mut diags);
-    let policy = policy.filter(|_| !diags.iter().any(Diagnostic::is_error));
-    (policy, diags)
+    reader::load_file(file, read, |ctx, policy| {
+        safety::warn_unsafe_rules(ctx, policy)
+    })
 }
 
-fn read(ctx: &mut Ctx, root: &Node) -> Option<Policy> {
+fn read(ctx: &mut FileDiagnostics, root: &Node) -> Option<Policy> {
     let mut top = ctx.map(root, "policy file", TOP)?;
     let id = top
         .require_text(
@@ -80,7 +69,7 @@ fn read(ctx: &mut Ctx, root: &Node) -> Option<Policy> {
     })
 }
 
-fn read_rules(ctx: &mut Ctx, node: &Node) -> Vec<Rule> {
+fn read_rules(ctx: &mut FileDiagnostics, node: &Node) -> Vec<Rule> {
     let Value::Seq(items) = &node.value else {
         ctx.report(
             Code::WrongType,
@@ -114,7 +103,7 @@ fn read_rules(ctx: &mut Ctx, node: &Node) -> Vec<Rule> {
     rules
 }
 
-fn read_rule(ctx: &mut Ctx, node: &Node, index: usize) -> Option<Rule> {
+fn read_rule(ctx: &mut FileDiagnostics, node: &Node, index: usize) -> Option<Rule> {
     let label = format!("rules[{}]", index + 1);
     let mut map = ctx.map(node, &label, RULE)?;
     let id = map.require_text(
@@ -181,7 +170,7 @@ fn read_rule(ctx: &mut Ctx, node: &Node, index: usize) -> Option<Rule> {
 }
 
 /// `in_force: {from: DATE, until: DATE}`: the days a rule applies (either end may be left out).
-fn read_in_force(ctx: &mut Ctx, node: &Node, label: &str) -> Option<InForce> {
+fn read_in_force(ctx: &mut FileDiagnostics, node: &Node, label: &str) -> Option<InForce> {
     let mut map = ctx.map(node, &format!("{label}.in_force"), &["from", "until"])?;
     let from = map
         .get("from")
@@ -205,7 +194,7 @@ fn read_in_force(ctx: &mut Ctx, node: &Node, label: &str) -> Option<InForce> {
 
 /// Reports every `{word}` in a rule's text (or list of texts) that is not a placeholder gpdata
 /// fills, so a misspelt one cannot reach a letter as written.
-fn check_placeholders(ctx: &mut Ctx, node: &Node) {
+fn check_placeholders(ctx: &mut FileDiagnostics, node: &Node) {
     let texts: Vec<&Node> = match &node.value {
         Value::Seq(items) => items.iter().collect(),
         _ => vec![node],
@@ -224,7 +213,7 @@ fn check_placeholders(ctx: &mut Ctx, node: &Node) {
                     Some(best) => format!("did you mean `{{{best}}}`?"),
                     None => format!(
                         "the placeholders are {}",
-                        suggest::and_list(
+                        english::and_list(
                             &PLACEHOLDERS
                                 .iter()
                                 .map(|p| format!("`{{{p}}}`"))
@@ -246,7 +235,7 @@ fn check_placeholders(ctx: &mut Ctx, node: &Node) {
 
 /// Reads a condition mapping: each key is a field path or `all`/`any`/`not`; several keys all
 /// have to hold.
-fn condition(ctx: &mut Ctx, node: &Node) -> Option<Condition> {
+fn condition(ctx: &mut FileDiagnostics, node: &Node) -> Option<Condition> {
     let Value::Map(entries) = &node.value else {
         ctx.report(
             Code::WrongType,
@@ -290,28 +279,26 @@ fn condition(ctx: &mut Ctx, node: &Node) -> Option<Condition> {
                 }
             }),
             "not" => condition(ctx, value).map(|c| Condition::Not(Box::new(c))),
-            path => {
-                match fields::field(path) {
-                    Some(field) => test(ctx, field, value).map(|test| Condition::Test {
-                        fact: field.fact,
-                        test,
-                    }),
-                    None => {
-                        let candidates = fields::paths().chain(COMBINATORS);
-                        let help = match suggest::closest(path, candidates) {
-                        Some(best) => format!("did you mean `{best}`?"),
-                        None => "see `gpdata policy show` or the README for the fields a rule can test".into(),
-                    };
-                        ctx.report(
-                            Code::UnknownFieldPath,
-                            key.span,
-                            format!("`{path}` is not a register field a rule can test"),
-                            Some(help),
-                        );
-                        None
-                    }
+            path => match fields::field(path) {
+                Some(field) => test(ctx, field, value).map(|test| Condition::Test {
+                    fact: field.fact,
+                    test,
+                }),
+                None => {
+                    let candidates = fields::paths().chain(COMBINATORS);
+                    let help = suggest::did_you_mean(path, candidates).unwrap_or_else(|| {
+                        "see `gpdata policy show` or the README for the fields a rule can test"
+                            .into()
+                    });
+                    ctx.report(
+                        Code::UnknownFieldPath,
+                        key.span,
+                        format!("`{path}` is not a register field a rule can test"),
+                        Some(help),
+                    );
+                    None
                 }
-            }
+            },
         };
         match part {
             Some(p) => parts.push(p),
@@ -328,7 +315,11 @@ fn condition(ctx: &mut Ctx, node: &Node) -> Option<Condition> {
     })
 }
 
-fn list_of_conditions(ctx: &mut Ctx, node: &Node, name: &str) -> Option<Vec<Condition>> {
+fn list_of_conditions(
+    ctx: &mut FileDiagnostics,
+    node: &Node,
+    name: &str,
+) -> Option<Vec<Condition>> {
     let Value::Seq(items) = &node.value else {
         ctx.report(
             Code::WrongType,
@@ -347,7 +338,7 @@ fn list_of_conditions(ctx: &mut Ctx, node: &Node, name: &str) -> Option<Vec<Cond
     parts.into_iter().collect()
 }
 
-fn test(ctx: &mut Ctx, field: &'static FactDef, node: &Node) -> Option<Test> {
+fn test(ctx: &mut FileDiagnostics, field: &'static FactDef, node: &Node) -> Option<Test> {
     let operand = Operand::of(field);
     match (operand, &node.value) {
         (Operand::Words(words), Value::Map(entries))
@@ -393,7 +384,12 @@ fn is_key(node: &Node, name: &str) -> bool {
     matches!(&node.value, Value::Str(s) if s == name)
 }
 
-fn bad_operator(ctx: &mut Ctx, node: &Node, field: &FactDef, name: &str) -> Option<Test> {
+fn bad_operator(
+    ctx: &mut FileDiagnostics,
+    node: &Node,
+    field: &FactDef,
+    name: &str,
+) -> Option<Test> {
     let what = if name.is_empty() {
         "this test".to_string()
     } else {
@@ -412,7 +408,7 @@ fn bad_operator(ctx: &mut Ctx, node: &Node, field: &FactDef, name: &str) -> Opti
     None
 }
 
-fn bad_operand(ctx: &mut Ctx, node: &Node, help: &str) -> Option<Test> {
+fn bad_operand(ctx: &mut FileDiagnostics, node: &Node, help: &str) -> Option<Test> {
     ctx.report(
         Code::InvalidOperator,
         node.span,
@@ -423,7 +419,7 @@ fn bad_operand(ctx: &mut Ctx, node: &Node, help: &str) -> Option<Test> {
 }
 
 fn words_list(
-    ctx: &mut Ctx,
+    ctx: &mut FileDiagnostics,
     field: &FactDef,
     allowed: &'static [&'static str],
     node: &Node,
@@ -451,10 +447,10 @@ fn words_list(
         match allowed.iter().find(|w| **w == word) {
             Some(w) => out.push(*w),
             None => {
-                let help = match suggest::closest(word, allowed.iter().copied()) {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => format!("`{}` takes {}", field.path, suggest::or_list(allowed)),
-                };
+                let help =
+                    suggest::did_you_mean(word, allowed.iter().copied()).unwrap_or_else(|| {
+                        format!("`{}` takes {}", field.path, english::or_list(allowed))
+                    });
                 ctx.report(
                     Code::InvalidValue,
                     item.span,
@@ -477,7 +473,7 @@ fn words_list(
     ok.then_some(out)
 }
 
-fn date_ref(ctx: &mut Ctx, node: &Node) -> Option<DateRef> {
+fn date_ref(ctx: &mut FileDiagnostics, node: &Node) -> Option<DateRef> {
     let text = match &node.value {
         Value::Str(s) => s.trim().to_string(),
         _ => String::new(),

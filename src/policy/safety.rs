@@ -10,7 +10,7 @@
 //! capped to `query` for every flow not known to be voluntary (see [`super::eval`]).
 
 use crate::diag::Code;
-use crate::reader::Ctx;
+use crate::reader::FileDiagnostics;
 use crate::register::{Choice, Fact, Obligation};
 
 use super::model::{Condition, Policy, Test};
@@ -61,7 +61,7 @@ pub fn may_match_not_voluntary(condition: &Condition) -> bool {
 }
 
 /// Warns about every rule that could stop a binding flow.
-pub fn warn_unsafe_rules(ctx: &mut Ctx, policy: &Policy) {
+pub fn warn_unsafe_rules(ctx: &mut FileDiagnostics, policy: &Policy) {
     for rule in &policy.rules {
         if rule.action.stops_flow() && may_match_not_voluntary(&rule.when) {
             ctx.report(

@@ -4,12 +4,13 @@
 use std::sync::Arc;
 
 use crate::diag::{Code, Diagnostic};
-use crate::reader::{Ctx, MapReader};
+use crate::english;
+use crate::reader::{self, FileDiagnostics, MapReader};
 use crate::register::facts::{self, FACTS};
 use crate::register::read_fact;
 use crate::source::SourceFile;
 use crate::suggest;
-use crate::yaml::{self, Node, Value};
+use crate::yaml::{Node, Value};
 
 use super::*;
 
@@ -36,24 +37,10 @@ const ANSWER: &[&str] = &[
 
 /// Reads a record file; `None` when it has errors. Every diagnostic is returned either way.
 pub fn read(file: Arc<SourceFile>) -> (Option<Record>, Vec<Diagnostic>) {
-    let mut ctx = Ctx::new(file.clone());
-    let record = match yaml::parse(&file) {
-        Ok(root) => read_record(&mut ctx, &root),
-        Err(d) => {
-            ctx.diags.push(*d);
-            None
-        }
-    };
-    if let Some(record) = &record {
-        cross_check(&mut ctx, record);
-    }
-    let mut diags = ctx.diags;
-    crate::diag::sort(&mut diags);
-    let record = record.filter(|_| !diags.iter().any(Diagnostic::is_error));
-    (record, diags)
+    reader::load_file(file, read_record, |ctx, record| cross_check(ctx, record))
 }
 
-fn read_record(ctx: &mut Ctx, root: &Node) -> Option<Record> {
+fn read_record(ctx: &mut FileDiagnostics, root: &Node) -> Option<Record> {
     let mut top = ctx.map(root, "", TOP)?;
     if let Some(node) = top.require(ctx, "record", "start the file with `record: 1`") {
         match &node.value {
@@ -103,7 +90,7 @@ fn read_record(ctx: &mut Ctx, root: &Node) -> Option<Record> {
     })
 }
 
-fn read_entry(ctx: &mut Ctx, node: &Node, n: usize) -> Option<Entry> {
+fn read_entry(ctx: &mut FileDiagnostics, node: &Node, n: usize) -> Option<Entry> {
     let Value::Map(pairs) = &node.value else {
         ctx.wrong_type(
             node,
@@ -136,7 +123,7 @@ fn read_entry(ctx: &mut Ctx, node: &Node, n: usize) -> Option<Entry> {
     }
 }
 
-fn read_letter(ctx: &mut Ctx, node: &Node, n: usize) -> Option<Sent> {
+fn read_letter(ctx: &mut FileDiagnostics, node: &Node, n: usize) -> Option<Sent> {
     let label = format!("entry {n}");
     let mut map = ctx.map(node, &label, LETTER)?;
     let kind = map
@@ -219,7 +206,7 @@ fn read_letter(ctx: &mut Ctx, node: &Node, n: usize) -> Option<Sent> {
     })
 }
 
-fn read_reply(ctx: &mut Ctx, node: &Node, n: usize) -> Option<Reply> {
+fn read_reply(ctx: &mut FileDiagnostics, node: &Node, n: usize) -> Option<Reply> {
     let label = format!("entry {n}");
     let mut map = ctx.map(node, &label, REPLY)?;
     let date = map
@@ -272,7 +259,7 @@ fn read_reply(ctx: &mut Ctx, node: &Node, n: usize) -> Option<Reply> {
     })
 }
 
-fn read_answer(ctx: &mut Ctx, node: &Node, field: &str) -> Option<Answer> {
+fn read_answer(ctx: &mut FileDiagnostics, node: &Node, field: &str) -> Option<Answer> {
     let mut map: MapReader = ctx.map(node, field, ANSWER)?;
     let question = map
         .require_text(
@@ -316,10 +303,9 @@ fn read_answer(ctx: &mut Ctx, node: &Node, field: &str) -> Option<Answer> {
                         }
                         None => {
                             let paths = FACTS.iter().filter(|d| d.is_written()).map(|d| d.path);
-                            let help = match suggest::closest(path, paths) {
-                                Some(best) => format!("did you mean `{best}`?"),
-                                None => "use a fact's path as `gpdata facts` lists it, e.g. `legal_basis.article_6`".into(),
-                            };
+                            let help = suggest::did_you_mean(path, paths).unwrap_or_else(|| {
+                                "use a fact's path as `gpdata facts` lists it, e.g. `legal_basis.article_6`".into()
+                            });
                             ctx.report(
                                 Code::UnknownKey,
                                 key.span,
@@ -371,7 +357,7 @@ fn read_answer(ctx: &mut Ctx, node: &Node, field: &str) -> Option<Answer> {
 
 /// Checks across entries: replies answer letters in the record, questions were asked, and each
 /// reference is used once.
-fn cross_check(ctx: &mut Ctx, record: &Record) {
+fn cross_check(ctx: &mut FileDiagnostics, record: &Record) {
     let references: Vec<&str> = record.letters().map(|l| l.reference.as_str()).collect();
     for (i, letter) in record.letters().enumerate() {
         if references[..i].contains(&letter.reference.as_str()) {
@@ -404,7 +390,7 @@ fn cross_check(ctx: &mut Ctx, record: &Record) {
                     }
                     None => format!(
                         "the record's letters are {}",
-                        suggest::and_list(&references)
+                        english::and_list(&references)
                     ),
                 };
                 ctx.report(
@@ -430,10 +416,8 @@ fn cross_check(ctx: &mut Ctx, record: &Record) {
         }
         for answer in &reply.answers {
             if !asked.contains(&answer.question.as_str()) {
-                let help = match suggest::closest(&answer.question, asked.iter().copied()) {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => "use an id from a letter's `asked:` list".into(),
-                };
+                let help = suggest::did_you_mean(&answer.question, asked.iter().copied())
+                    .unwrap_or_else(|| "use an id from a letter's `asked:` list".into());
                 ctx.report(
                     Code::UnknownQuestion,
                     answer.span,

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use crate::diag::Code;
 use crate::limits::MAX_FLOWS;
 use crate::ods;
-use crate::reader::{Ctx, MapReader};
+use crate::reader::{FileDiagnostics, MapReader};
 use crate::source::Span;
 use crate::yaml::{Node, Value as Yaml};
 
@@ -36,7 +36,7 @@ const COUNTERPARTY: &[&str] = &["name", "ods_code"];
 
 /// Reads a register from its tree. Returns `None` when errors make it unusable; the diagnostics
 /// are in `ctx` either way.
-pub fn read(ctx: &mut Ctx, root: &Node) -> Option<Register> {
+pub fn read(ctx: &mut FileDiagnostics, root: &Node) -> Option<Register> {
     let Some(mut top) = ctx.map(root, "", TOP) else {
         if root.value != Yaml::Null {
             return None;
@@ -82,7 +82,7 @@ pub fn read(ctx: &mut Ctx, root: &Node) -> Option<Register> {
     })
 }
 
-fn read_version(ctx: &mut Ctx, top: &mut MapReader) -> Option<u32> {
+fn read_version(ctx: &mut FileDiagnostics, top: &mut MapReader) -> Option<u32> {
     let node = top.require(
         ctx,
         "register",
@@ -102,11 +102,20 @@ fn read_version(ctx: &mut Ctx, top: &mut MapReader) -> Option<u32> {
     }
 }
 
-fn optional_text(ctx: &mut Ctx, map: &mut MapReader, key: &str, field: &str) -> Option<String> {
+fn optional_text(
+    ctx: &mut FileDiagnostics,
+    map: &mut MapReader,
+    key: &str,
+    field: &str,
+) -> Option<String> {
     map.get(key).and_then(|n| ctx.text(n, field))
 }
 
-fn read_address(ctx: &mut Ctx, map: &mut MapReader, field: &str) -> Option<Vec<String>> {
+fn read_address(
+    ctx: &mut FileDiagnostics,
+    map: &mut MapReader,
+    field: &str,
+) -> Option<Vec<String>> {
     let node = map.require(
         ctx,
         "address",
@@ -139,7 +148,7 @@ fn read_address(ctx: &mut Ctx, map: &mut MapReader, field: &str) -> Option<Vec<S
     Some(lines)
 }
 
-fn read_practice(ctx: &mut Ctx, node: &Node) -> Option<Practice> {
+fn read_practice(ctx: &mut FileDiagnostics, node: &Node) -> Option<Practice> {
     let mut map = ctx.map(node, "practice", PRACTICE)?;
     let name = map.require_text(
         ctx,
@@ -206,7 +215,7 @@ fn read_practice(ctx: &mut Ctx, node: &Node) -> Option<Practice> {
     })
 }
 
-fn read_practice_opt_outs(ctx: &mut Ctx, node: &Node) -> Option<PracticeOptOuts> {
+fn read_practice_opt_outs(ctx: &mut FileDiagnostics, node: &Node) -> Option<PracticeOptOuts> {
     let mut map = ctx.map(node, "practice.opt_outs", PRACTICE_OPT_OUTS)?;
     let national = map
         .get("national")
@@ -227,7 +236,7 @@ fn read_practice_opt_outs(ctx: &mut Ctx, node: &Node) -> Option<PracticeOptOuts>
     })
 }
 
-fn read_person(ctx: &mut Ctx, node: &Node) -> Option<Person> {
+fn read_person(ctx: &mut FileDiagnostics, node: &Node) -> Option<Person> {
     let mut map = ctx.map(node, "practice.signatory", PERSON)?;
     let name = map.require_text(
         ctx,
@@ -243,7 +252,7 @@ fn read_person(ctx: &mut Ctx, node: &Node) -> Option<Person> {
     })
 }
 
-fn read_icb(ctx: &mut Ctx, node: &Node) -> Option<Icb> {
+fn read_icb(ctx: &mut FileDiagnostics, node: &Node) -> Option<Icb> {
     let mut map = ctx.map(node, "icb", ICB)?;
     let name = map.require_text(
         ctx,
@@ -280,7 +289,7 @@ fn read_icb(ctx: &mut Ctx, node: &Node) -> Option<Icb> {
     })
 }
 
-fn check_icb_code(ctx: &mut Ctx, code: &str, span: Span) -> bool {
+fn check_icb_code(ctx: &mut FileDiagnostics, code: &str, span: Span) -> bool {
     if ods::is_icb_code(code) {
         return true;
     }
@@ -299,7 +308,7 @@ fn check_icb_code(ctx: &mut Ctx, code: &str, span: Span) -> bool {
     false
 }
 
-fn read_addressee(ctx: &mut Ctx, node: &Node) -> Option<Addressee> {
+fn read_addressee(ctx: &mut FileDiagnostics, node: &Node) -> Option<Addressee> {
     let mut map = ctx.map(node, "icb.addressee", ADDRESSEE)?;
     let title = optional_text(ctx, &mut map, "title", "icb.addressee.title")
         .map(|t| t.trim_end_matches('.').trim_end().to_string())
@@ -324,7 +333,7 @@ fn read_addressee(ctx: &mut Ctx, node: &Node) -> Option<Addressee> {
     })
 }
 
-fn read_flows(ctx: &mut Ctx, node: &Node) -> Vec<Flow> {
+fn read_flows(ctx: &mut FileDiagnostics, node: &Node) -> Vec<Flow> {
     let items = match &node.value {
         Yaml::Seq(items) => items,
         Yaml::Null => return Vec::new(),
@@ -455,7 +464,7 @@ fn register_layout() -> &'static Layout {
     LAYOUT.get_or_init(|| Layout::new(&[], &[], &[]))
 }
 
-fn read_flow(ctx: &mut Ctx, node: &Node, index: usize) -> Option<Flow> {
+fn read_flow(ctx: &mut FileDiagnostics, node: &Node, index: usize) -> Option<Flow> {
     let label = format!("flow {}", index + 1);
     read_flow_with(ctx, node, &label, register_layout(), |_, _, _| {})
 }
@@ -465,11 +474,11 @@ fn read_flow(ctx: &mut Ctx, node: &Node, index: usize) -> Option<Flow> {
 /// flow may take from a catalogue entry (its name and recipient) are only required when the
 /// mapping names no entry. `None` when the mapping has no usable id.
 pub fn read_flow_with<'n>(
-    ctx: &mut Ctx,
+    ctx: &mut FileDiagnostics,
     node: &'n Node,
     label: &str,
     layout: &'n Layout,
-    extra: impl FnOnce(&mut Ctx, &mut MapReader<'n>, &mut Blocks<'n>),
+    extra: impl FnOnce(&mut FileDiagnostics, &mut MapReader<'n>, &mut Blocks<'n>),
 ) -> Option<Flow> {
     let mut map = ctx.map(node, label, &layout.top)?;
     let mut flow = Flow {
@@ -568,7 +577,12 @@ fn write(flow: &mut Flow, def: &FactDef, value: Value) {
 }
 
 /// Reads the flow's id and checks its shape; `None` when it is missing or empty.
-fn read_id(ctx: &mut Ctx, map: &mut MapReader, label: &str, flow: &mut Flow) -> Option<String> {
+fn read_id(
+    ctx: &mut FileDiagnostics,
+    map: &mut MapReader,
+    label: &str,
+    flow: &mut Flow,
+) -> Option<String> {
     let def = Fact::Id.def();
     let help = def.required.unwrap_or_default();
     let (id, span) = map.require_text(ctx, def.key(), &format!("{label}.id"), help)?;
@@ -593,7 +607,12 @@ fn read_id(ctx: &mut Ctx, map: &mut MapReader, label: &str, flow: &mut Flow) -> 
 
 /// Reads one fact's value written at `node` (for facts stated outside a register, such as a
 /// reply that establishes one); `None`, with a diagnostic, when it is not a valid value.
-pub fn read_fact(ctx: &mut Ctx, node: &Node, def: &FactDef, field: &str) -> Option<Value> {
+pub fn read_fact(
+    ctx: &mut FileDiagnostics,
+    node: &Node,
+    def: &FactDef,
+    field: &str,
+) -> Option<Value> {
     match def.kind {
         Kind::Party => read_counterparty(ctx, node, field).map(|(p, _)| Value::Party(Some(p))),
         kind => read_value(ctx, node, kind, field),
@@ -606,7 +625,7 @@ pub fn set_fact(flow: &mut Flow, def: &FactDef, value: Value) {
 }
 
 /// Reads one fact's value by its kind; `None` (with a diagnostic) when it is not valid.
-fn read_value(ctx: &mut Ctx, node: &Node, kind: Kind, field: &str) -> Option<Value> {
+fn read_value(ctx: &mut FileDiagnostics, node: &Node, kind: Kind, field: &str) -> Option<Value> {
     match kind {
         Kind::Words { words, noun, .. } => ctx.word(node, field, words, noun).map(Value::Word),
         Kind::Date => ctx.date(node, field).map(|d| Value::Date(Some(d))),
@@ -618,7 +637,11 @@ fn read_value(ctx: &mut Ctx, node: &Node, kind: Kind, field: &str) -> Option<Val
 
 /// Reads an organisation written as a bare name or as `{name, ods_code}`; the span is the ODS
 /// code's when there is one, since that is what abolished-ICB warnings point at.
-fn read_counterparty(ctx: &mut Ctx, node: &Node, field: &str) -> Option<(Counterparty, Span)> {
+fn read_counterparty(
+    ctx: &mut FileDiagnostics,
+    node: &Node,
+    field: &str,
+) -> Option<(Counterparty, Span)> {
     // A bare name is the common case: `counterparty: NHS Sussex ICB`.
     if let Yaml::Str(_) = node.value {
         return ctx.text(node, field).map(|name| {

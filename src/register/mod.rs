@@ -11,12 +11,12 @@ pub use facts::{FACTS, Fact, FactDef};
 pub use load::{Blocks, Layout, is_flow_id, read_fact, read_flow_with, set_fact};
 pub use model::*;
 
-use crate::reader::Ctx;
+use crate::reader::FileDiagnostics;
 use crate::yaml::Node;
 
 /// Reads a register from its YAML tree, reporting every problem to `ctx`; `None` when errors
 /// make it unusable. What the catalogue knows is applied later (`crate::validate`).
-pub fn read(ctx: &mut Ctx, root: &Node) -> Option<Register> {
+pub fn read(ctx: &mut FileDiagnostics, root: &Node) -> Option<Register> {
     load::read(ctx, root)
 }
 

@@ -4,12 +4,12 @@
 //! the record is warned about.
 
 use crate::diag::Code;
-use crate::reader::Ctx;
+use crate::reader::FileDiagnostics;
 use crate::record::Record;
 use crate::register::{FromRecord, Register, set_fact};
 
 /// Applies `record` to `register`, reporting to `ctx` (the record's file).
-pub fn apply(ctx: &mut Ctx, register: &mut Register, record: &Record) {
+pub fn apply(ctx: &mut FileDiagnostics, register: &mut Register, record: &Record) {
     if record.practice != register.practice.ods_code {
         ctx.report(
             Code::RecordMismatch,

@@ -2,11 +2,11 @@
 //! None of these stop the register being audited or a letter being written.
 
 use crate::diag::Code;
+use crate::english;
 use crate::ods;
-use crate::reader::Ctx;
+use crate::reader::FileDiagnostics;
 use crate::register::facts::{FACTS, Fact};
 use crate::register::*;
-use crate::suggest;
 
 use super::Env;
 
@@ -14,7 +14,7 @@ use super::Env;
 pub const PLACEHOLDER: &str = "CHANGE ME:";
 
 /// Adds every warning for `register` to `ctx`.
-pub fn lint(ctx: &mut Ctx, register: &Register, env: &Env) {
+pub fn lint(ctx: &mut FileDiagnostics, register: &Register, env: &Env) {
     let today = env.today;
     placeholders(ctx);
     if register.flows.is_empty() {
@@ -70,7 +70,7 @@ pub fn lint(ctx: &mut Ctx, register: &Register, env: &Env) {
 }
 
 /// Every value that still holds `gpdata init`'s placeholder (comments do not count).
-fn placeholders(ctx: &mut Ctx) {
+fn placeholders(ctx: &mut FileDiagnostics) {
     let file = ctx.file.clone();
     for (at, _) in file.text.match_indices(PLACEHOLDER) {
         let line_start = file.text[..at].rfind('\n').map_or(0, |i| i + 1);
@@ -90,7 +90,7 @@ fn placeholders(ctx: &mut Ctx) {
 }
 
 /// The register's ICB: abolished by the audit date, or not an ICB gpdata knows.
-fn lint_icb(ctx: &mut Ctx, icb: &Icb, env: &Env) {
+fn lint_icb(ctx: &mut FileDiagnostics, icb: &Icb, env: &Env) {
     let icbs = &env.catalogue.icbs;
     let code = icb.ods_code.as_str();
     if let Some(gone) = icbs.abolished(code, env.today) {
@@ -124,7 +124,7 @@ fn abolished_on(icb: &crate::catalogue::Icb) -> String {
 }
 
 /// Every check of one flow, in turn.
-fn lint_flow(ctx: &mut Ctx, flow: &Flow, env: &Env) {
+fn lint_flow(ctx: &mut FileDiagnostics, flow: &Flow, env: &Env) {
     gaps(ctx, flow);
     direct_care_opt_out(ctx, flow);
     agreement(ctx, flow, env);
@@ -133,7 +133,7 @@ fn lint_flow(ctx: &mut Ctx, flow: &Flow, env: &Env) {
 
 /// Facts the practice could record but has not: one `unknown-fact` for them all, and the
 /// Type 1 handling of identifiable data for secondary use on its own, as it says more.
-fn gaps(ctx: &mut Ctx, flow: &Flow) {
+fn gaps(ctx: &mut FileDiagnostics, flow: &Flow) {
     let id_span = flow.span_of(Fact::Id);
     let at = |fact: Fact| flow.span_of(fact);
     // What a named catalogue entry does not know either is a national gap (its entry says why),
@@ -165,7 +165,7 @@ fn gaps(ctx: &mut Ctx, flow: &Flow) {
             format!(
                 "flow `{}`: {} {verb} unknown or not recorded",
                 flow.id,
-                suggest::and_list(&unknown)
+                english::and_list(&unknown)
             ),
             Some(
                 "the audit treats missing facts as questions for the ICB; fill them in when you know them"
@@ -185,7 +185,7 @@ fn gaps(ctx: &mut Ctx, flow: &Flow) {
             ),
             Some(format!(
                 "set `opt_outs.type_1` to {}",
-                suggest::or_list(
+                english::or_list(
                     &OptOutHandling::words()
                         .iter()
                         .filter(|w| **w != "unknown")
@@ -198,7 +198,7 @@ fn gaps(ctx: &mut Ctx, flow: &Flow) {
 }
 
 /// The National Data Opt-out said to apply to direct care, which it does not cover.
-fn direct_care_opt_out(ctx: &mut Ctx, flow: &Flow) {
+fn direct_care_opt_out(ctx: &mut FileDiagnostics, flow: &Flow) {
     let at = |fact: Fact| flow.span_of(fact);
     if flow.purpose == Purpose::DirectCare && flow.opt_outs.national == OptOutHandling::Applied {
         ctx.report(
@@ -214,7 +214,7 @@ fn direct_care_opt_out(ctx: &mut Ctx, flow: &Flow) {
 }
 
 /// The agreement's status against its dates, its other party and the flow's obligation.
-fn agreement(ctx: &mut Ctx, flow: &Flow, env: &Env) {
+fn agreement(ctx: &mut FileDiagnostics, flow: &Flow, env: &Env) {
     let today = env.today;
     let at = |fact: Fact| flow.span_of(fact);
     if flow.agreement.status == AgreementStatus::Active
@@ -297,7 +297,7 @@ fn agreement(ctx: &mut Ctx, flow: &Flow, env: &Env) {
 
 /// The DPA 2018 Schedule 1 condition must fit the Article 9 condition (DPA 2018 section 10):
 /// 9(2)(b), (h), (i) and (j) need Part 1 paragraphs 1 to 4, and 9(2)(g) a Part 2 condition.
-fn schedule_1(ctx: &mut Ctx, flow: &Flow) {
+fn schedule_1(ctx: &mut FileDiagnostics, flow: &Flow) {
     let basis = &flow.legal_basis;
     let expected: &[Schedule1] = match basis.article_9 {
         Article9::EmploymentSocialSecurity => &[Schedule1::EmploymentSocialSecurity],
@@ -334,7 +334,7 @@ fn schedule_1(ctx: &mut Ctx, flow: &Flow) {
         Some(format!(
             "Data Protection Act 2018 section 10 pairs {} with {}",
             basis.article_9.phrase(),
-            suggest::or_list(&words)
+            english::or_list(&words)
         )),
     );
 }

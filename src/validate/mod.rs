@@ -14,12 +14,11 @@ use jiff::civil::Date;
 
 use crate::catalogue::Catalogue;
 use crate::diag::{self, Diagnostic};
-use crate::reader::Ctx;
+use crate::reader::{self, FileDiagnostics};
 use crate::record::{self, Record};
 use crate::register::{self, Register};
 use crate::source::SourceFile;
 use crate::source::display_path;
-use crate::yaml;
 
 pub use lint::PLACEHOLDER;
 pub use resolve::why_not_voluntary;
@@ -106,7 +105,6 @@ pub fn load_with_record(
     record_file: Option<Result<Arc<SourceFile>, Box<Diagnostic>>>,
     env: &Env,
 ) -> Loaded {
-    let mut ctx = Ctx::new(file.clone());
     let mut record_diags = Vec::new();
     let record = match record_file {
         None => None,
@@ -120,30 +118,22 @@ pub fn load_with_record(
             record.map(|r| (r, record_file))
         }
     };
-    let mut register = match yaml::parse(&file) {
-        Ok(root) => register::read(&mut ctx, &root),
-        Err(d) => {
-            ctx.diags.push(*d);
-            None
-        }
-    };
-    if let Some(register) = &mut register {
-        resolve::resolve(&mut ctx, register, env);
+    let name = file.name.clone();
+    let (register, mut diags) = reader::load_file(file, register::read, |ctx, register| {
+        resolve::resolve(ctx, register, env);
         if let Some((record, record_file)) = &record {
-            let mut record_ctx = Ctx::new(record_file.clone());
+            let mut record_ctx = FileDiagnostics::new(record_file.clone());
             from_record::apply(&mut record_ctx, register, record);
             record_diags.extend(record_ctx.diags);
         }
         derive(register, env);
-        lint::lint(&mut ctx, register, env);
-    }
-    let mut diags = ctx.diags;
-    diag::sort(&mut diags);
+        lint::lint(ctx, register, env);
+    });
     diag::sort(&mut record_diags);
     diags.extend(record_diags);
     let ok = !diags.iter().any(Diagnostic::is_error);
     Loaded {
-        name: file.name.clone(),
+        name,
         register: register.filter(|_| ok),
         record: record.map(|(r, _)| r).filter(|_| ok),
         diags,

@@ -10,7 +10,7 @@
 
 use crate::catalogue::{Catalogue, Entry, EntryStatus, Source};
 use crate::diag::Code;
-use crate::reader::Ctx;
+use crate::reader::FileDiagnostics;
 use crate::register::facts::{Fact, Kind};
 use crate::register::{
     Choice, Doubt, Flow, MatchedBy, Mechanism, Obligation, Recognised, Register,
@@ -23,13 +23,13 @@ use super::Env;
 pub const NOT_LISTED: &str = "none";
 
 /// Applies the catalogue to every flow of `register`.
-pub fn resolve(ctx: &mut Ctx, register: &mut Register, env: &Env) {
+pub fn resolve(ctx: &mut FileDiagnostics, register: &mut Register, env: &Env) {
     for flow in &mut register.flows {
         resolve_flow(ctx, flow, env.catalogue);
     }
 }
 
-fn resolve_flow(ctx: &mut Ctx, flow: &mut Flow, catalogue: &Catalogue) {
+fn resolve_flow(ctx: &mut FileDiagnostics, flow: &mut Flow, catalogue: &Catalogue) {
     match flow.catalogue.clone() {
         Some(id) if id != NOT_LISTED => match catalogue.entry(&id) {
             Some(entry) => {
@@ -80,7 +80,7 @@ fn resolve_flow(ctx: &mut Ctx, flow: &mut Flow, catalogue: &Catalogue) {
 
 /// A flow that names its entry: a recorded obligation that is not binding where the entry's is
 /// an error; any other recorded word that differs is a warning.
-fn check_named(ctx: &mut Ctx, flow: &mut Flow, entry: &Entry) {
+fn check_named(ctx: &mut FileDiagnostics, flow: &mut Flow, entry: &Entry) {
     for fact in &entry.stated {
         let def = fact.def();
         if !matches!(def.kind, Kind::Words { .. }) || !flow.spans.contains_key(fact) {
@@ -116,7 +116,7 @@ fn check_named(ctx: &mut Ctx, flow: &mut Flow, entry: &Entry) {
 
 /// A flow that names no entry but was recognised as one.
 fn check_recognised(
-    ctx: &mut Ctx,
+    ctx: &mut FileDiagnostics,
     flow: &mut Flow,
     entry: &Entry,
     by: MatchedBy,
@@ -161,7 +161,7 @@ fn check_recognised(
         let paths: Vec<String> = assumed.iter().map(|f| format!("`{}`", f.path())).collect();
         message.push_str(&format!(
             "; gpdata has taken its {} where the flow leaves them unknown",
-            crate::suggest::and_list(&paths)
+            crate::english::and_list(&paths)
         ));
     }
     help.push_str(&format!(
@@ -177,7 +177,7 @@ fn check_recognised(
 }
 
 /// The error for a flow recorded as voluntary where its catalogue entry is binding.
-fn contradiction(ctx: &mut Ctx, flow: &Flow, entry: &Entry, relation: &str) {
+fn contradiction(ctx: &mut FileDiagnostics, flow: &Flow, entry: &Entry, relation: &str) {
     let since = entry
         .from
         .map(|d| format!(" since {}", crate::dates::long(d)))
@@ -270,7 +270,7 @@ fn assume(flow: &mut Flow, entry: &Entry) -> Vec<Fact> {
 }
 
 /// A warning for a flow whose entry is dormant or has ended.
-fn inactive(ctx: &mut Ctx, flow: &Flow, entry: &Entry) {
+fn inactive(ctx: &mut FileDiagnostics, flow: &Flow, entry: &Entry) {
     if !matches!(entry.status, EntryStatus::Dormant | EntryStatus::Ended) {
         return;
     }
@@ -293,7 +293,7 @@ fn inactive(ctx: &mut Ctx, flow: &Flow, entry: &Entry) {
 
 /// A flow recorded as voluntary whose mechanism only binding national flows use (every GPES
 /// extract gpdata knows runs under a direction or the contract).
-fn doubt_by_mechanism(ctx: &mut Ctx, flow: &mut Flow, catalogue: &Catalogue) {
+fn doubt_by_mechanism(ctx: &mut FileDiagnostics, flow: &mut Flow, catalogue: &Catalogue) {
     // Only a national route says something about the flow; email or "other" says nothing.
     let national = matches!(flow.mechanism, Mechanism::Gpes | Mechanism::Spine);
     if flow.obligation != Obligation::Voluntary || !national {
@@ -315,13 +315,13 @@ fn doubt_by_mechanism(ctx: &mut Ctx, flow: &mut Flow, catalogue: &Catalogue) {
         ),
         Some(format!(
             "name its catalogue entry with `catalogue:` ({}), or check the obligation",
-            crate::suggest::or_list(&ids)
+            crate::english::or_list(&ids)
         )),
     );
 }
 
 /// A flow recorded as voluntary that cites something obliging the practice.
-fn doubt_by_reference(ctx: &mut Ctx, flow: &mut Flow, catalogue: &Catalogue) {
+fn doubt_by_reference(ctx: &mut FileDiagnostics, flow: &mut Flow, catalogue: &Catalogue) {
     // Only a reference the register itself wrote: one taken from a catalogue entry goes with
     // the entry's obligation, and a contradiction of that is reported on its own.
     if flow.obligation != Obligation::Voluntary
