@@ -321,8 +321,29 @@ pub const JSON_FORMAT: u32 = 1;
 /// Renders diagnostics as one JSON document: `{"format": 1, "diagnostics": [...]}`.
 pub fn render_json(diags: &[Diagnostic]) -> String {
     let mut json = JsonArray::default();
-    let mut text = json.items(diags);
+    let mut text = json.push(&json_items(diags));
     text.push_str(&json.finish());
+    text
+}
+
+/// One register's diagnostics as items of [`JsonArray`]'s list, indented and separated as in
+/// [`render_json`]. Pure, so a bulk run renders them on its worker threads.
+pub fn json_items(diags: &[Diagnostic]) -> String {
+    let mut text = String::new();
+    for (n, d) in diags.iter().enumerate() {
+        if n > 0 {
+            text.push_str(",\n");
+        }
+        let item =
+            serde_json::to_string_pretty(&JsonDiagnostic::from(d)).expect("diagnostics serialise");
+        for (i, line) in item.lines().enumerate() {
+            if i > 0 {
+                text.push('\n');
+            }
+            text.push_str("    ");
+            text.push_str(line);
+        }
+    }
     text
 }
 
@@ -343,21 +364,14 @@ impl JsonArray {
         format!("{{\n  \"format\": {JSON_FORMAT},\n  \"diagnostics\": [")
     }
 
-    /// The text for the next diagnostics (the document's opening comes with the first call).
-    pub fn items(&mut self, diags: &[Diagnostic]) -> String {
+    /// The text that adds `items` (from [`json_items`]) to the document; the document's
+    /// opening comes with the first call.
+    pub fn push(&mut self, items: &str) -> String {
         let mut text = self.opening();
-        for d in diags {
+        if !items.is_empty() {
             text.push_str(if self.started { ",\n" } else { "\n" });
             self.started = true;
-            let item = serde_json::to_string_pretty(&JsonDiagnostic::from(d))
-                .expect("diagnostics serialise");
-            for (i, line) in item.lines().enumerate() {
-                if i > 0 {
-                    text.push('\n');
-                }
-                text.push_str("    ");
-                text.push_str(line);
-            }
+            text.push_str(items);
         }
         text
     }
@@ -398,12 +412,30 @@ mod tests {
         let all = vec![d(1), d(2), d(3)];
         for split in 0..=all.len() {
             let mut json = JsonArray::default();
-            let mut text = json.items(&all[..split]);
-            text.push_str(&json.items(&[]));
-            text.push_str(&json.items(&all[split..]));
+            let mut text = json.push(&json_items(&all[..split]));
+            text.push_str(&json.push(&json_items(&[])));
+            text.push_str(&json.push(&json_items(&all[split..])));
             text.push_str(&json.finish());
             assert_eq!(text, render_json(&all), "split at {split}");
         }
         assert_eq!(JsonArray::default().finish(), render_json(&[]));
+        // The whole document is JSON, with every diagnostic in order.
+        let parsed: serde_json::Value = serde_json::from_str(&render_json(&all)).unwrap();
+        let messages: Vec<&str> = parsed["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["message"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "bad \"value\" on 1",
+                "bad \"value\" on 2",
+                "bad \"value\" on 3"
+            ]
+        );
+        let empty: serde_json::Value = serde_json::from_str(&render_json(&[])).unwrap();
+        assert_eq!(empty["diagnostics"], serde_json::json!([]));
     }
 }

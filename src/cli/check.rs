@@ -27,20 +27,28 @@ pub(super) fn run(args: &CheckArgs) -> Exit {
     };
     let (mut with_errors, mut with_warnings) = (0, 0);
     let mut json = diag::JsonArray::default();
-    let load = |input: &Input| input.load(&env).diags;
-    // Printed as each batch is done, in input order: a long bulk run shows progress and holds
-    // one batch of diagnostics at most, in every format.
-    workers.each(&inputs, load, |diags| {
-        let errors = diags.iter().filter(|d| d.is_error()).count();
-        if errors > 0 {
+    // Each register's diagnostics are rendered on the worker that loaded it (rendering a bulk
+    // run's warnings costs as much as loading them) and printed as each batch is done, in input
+    // order: a long bulk run shows progress and holds one batch of text at most.
+    let load = |input: &Input| {
+        let diags = input.load(&env).diags;
+        let text = match args.format {
+            DiagFormat::Human => human_diagnostics(&diags),
+            DiagFormat::Short => diag::render_short(&shown(&diags)),
+            DiagFormat::Json => diag::json_items(&shown(&diags)),
+        };
+        let errors = diags.iter().any(|d| d.is_error());
+        (errors, !diags.is_empty(), text)
+    };
+    workers.each(&inputs, load, |(errors, any, text)| {
+        if errors {
             with_errors += 1;
-        } else if !diags.is_empty() {
+        } else if any {
             with_warnings += 1;
         }
         print(&match args.format {
-            DiagFormat::Human => human_diagnostics(&diags),
-            DiagFormat::Short => diag::render_short(&shown(&diags)),
-            DiagFormat::Json => json.items(&shown(&diags)),
+            DiagFormat::Json => json.push(&text),
+            DiagFormat::Human | DiagFormat::Short => text,
         });
     });
     match args.format {
