@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, RandomState};
 
 use granit_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
 
@@ -56,8 +57,8 @@ enum Frame {
         /// The next value is a `<<` merge.
         merging: bool,
         merges: Vec<Node>,
-        /// Every scalar key, once the mapping is big enough for a set to pay.
-        seen: Option<HashSet<KeyId>>,
+        /// The hash of every scalar key, once the mapping is big enough for a set to pay.
+        seen: Option<HashSet<u64>>,
     },
 }
 
@@ -72,6 +73,8 @@ pub(super) struct Builder {
     nodes: usize,
     aliases: usize,
     replayed: usize,
+    /// Hashes keys for the duplicate check; random, so no file can be written to collide.
+    keys: RandomState,
 }
 
 /// Reads every document of `text` into a tree (empty documents are left out).
@@ -176,6 +179,7 @@ impl Builder {
             nodes: 0,
             aliases: 0,
             replayed: 0,
+            keys: RandomState::new(),
         }
     }
 
@@ -365,25 +369,31 @@ impl Builder {
                     entries.push((k, node));
                 } else {
                     if is_scalar_key(&node.value) {
-                        let repeated = match seen {
-                            Some(set) => key_id(&node.value).is_some_and(|id| set.contains(&id)),
-                            None => entries.iter().any(|(k, _)| k.value == node.value),
-                        };
+                        // Small mappings are scanned; big ones keep their keys' hashes, and a
+                        // hash seen before is confirmed against the keys themselves.
+                        let hash = seen.as_ref().map(|_| key_hash(&self.keys, &node.value));
+                        let repeated = match (seen.as_ref(), hash) {
+                            (Some(set), Some(hash)) => set.contains(&hash),
+                            _ => true,
+                        } && entries.iter().any(|(k, _)| k.value == node.value);
                         if repeated {
-                            let text = key_id(&node.value).map(|(_, t)| t).unwrap_or_default();
-                            return Err(Stop::DuplicateKey(text, node.span));
+                            return Err(Stop::DuplicateKey(key_text(&node.value), node.span));
                         }
-                        match seen {
-                            Some(set) => set.extend(key_id(&node.value)),
-                            None if entries.len() >= SCAN_KEYS => {
-                                let mut set: HashSet<KeyId> = entries
+                        match (seen.as_mut(), hash) {
+                            (Some(set), Some(hash)) => {
+                                set.insert(hash);
+                            }
+                            (None, _) if entries.len() >= SCAN_KEYS => {
+                                let set: HashSet<u64> = entries
                                     .iter()
-                                    .filter_map(|(k, _)| key_id(&k.value))
+                                    .map(|(k, _)| &k.value)
+                                    .chain([&node.value])
+                                    .filter(|v| is_scalar_key(v))
+                                    .map(|v| key_hash(&self.keys, v))
                                     .collect();
-                                set.extend(key_id(&node.value));
                                 *seen = Some(set);
                             }
-                            None => {}
+                            _ => {}
                         }
                     }
                     *key = Some(node);
@@ -394,12 +404,8 @@ impl Builder {
     }
 }
 
-/// A scalar key's identity for the duplicate check: its type and text, so `1` and `"1"` are
-/// different keys. `None` for keys that are not scalars (never duplicates here).
-type KeyId = (u8, String);
-
 /// Scalar keys other than floats are checked for repeats (a float is never equal to itself if
-/// it is NaN, and no register uses one as a key).
+/// it is NaN, and no register uses one as a key); keys that are not scalars never repeat here.
 fn is_scalar_key(value: &Value) -> bool {
     matches!(
         value,
@@ -407,13 +413,24 @@ fn is_scalar_key(value: &Value) -> bool {
     )
 }
 
-fn key_id(value: &Value) -> Option<KeyId> {
+/// A scalar key's hash for the duplicate check, of its type and text, so `1` and `"1"` are
+/// different keys.
+fn key_hash(keys: &RandomState, value: &Value) -> u64 {
     match value {
-        Value::Str(s) => Some((b's', s.clone())),
-        Value::Int(i) => Some((b'i', i.to_string())),
-        Value::Bool(b) => Some((b'b', b.to_string())),
-        Value::Null => Some((b'n', String::new())),
-        Value::Float(_) | Value::Seq(_) | Value::Map(_) => None,
+        Value::Str(s) => keys.hash_one((b's', s.as_str())),
+        Value::Int(i) => keys.hash_one((b'i', i)),
+        Value::Bool(b) => keys.hash_one((b'b', b)),
+        Value::Null | Value::Float(_) | Value::Seq(_) | Value::Map(_) => keys.hash_one(b'n'),
+    }
+}
+
+/// A repeated key as the message about it shows it.
+fn key_text(value: &Value) -> String {
+    match value {
+        Value::Str(s) => s.clone(),
+        Value::Int(i) => i.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null | Value::Float(_) | Value::Seq(_) | Value::Map(_) => String::new(),
     }
 }
 
@@ -438,13 +455,22 @@ fn merged(mut entries: Vec<(Node, Node)>, merges: Vec<Node>) -> Result<Vec<(Node
             _ => return Err(Stop::BadMerge(merge.span)),
         }
     }
-    let mut keys: HashSet<KeyId> = entries
+    let keys = RandomState::new();
+    let mut seen: HashSet<u64> = entries
         .iter()
-        .filter_map(|(k, _)| key_id(&k.value))
+        .filter(|(k, _)| is_scalar_key(&k.value))
+        .map(|(k, _)| key_hash(&keys, &k.value))
         .collect();
     for source in sources {
         for (key, value) in source {
-            let fresh = key_id(&key.value).is_none_or(|id| keys.insert(id));
+            let fresh = !is_scalar_key(&key.value) || {
+                // A hash seen before is confirmed against the keys themselves.
+                let hash = key_hash(&keys, &key.value);
+                let repeated =
+                    seen.contains(&hash) && entries.iter().any(|(k, _)| k.value == key.value);
+                seen.insert(hash);
+                !repeated
+            };
             if fresh {
                 entries.push((key, value));
             }
@@ -498,5 +524,93 @@ mod lone_cr_tests {
             panic!("a mapping");
         };
         assert_eq!(entries[1].0.span.line, 2);
+    }
+}
+
+#[cfg(test)]
+mod duplicate_key_tests {
+    use super::*;
+
+    /// A mapping of `n` keys `k0` … with `extra` lines added at its end.
+    fn mapping(n: usize, extra: &str) -> String {
+        let mut text: String = (0..n).map(|i| format!("k{i}: {i}\n")).collect();
+        text.push_str(extra);
+        text
+    }
+
+    fn repeated(result: Result<Vec<Node>, Stop>) -> Option<(String, u32)> {
+        match result {
+            Err(Stop::DuplicateKey(key, span)) => Some((key, span.line)),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_repeated_key_is_found_in_small_and_big_mappings_by_both_readers() {
+        // Below, at and well past the size where the check switches from a scan to a set.
+        for n in [3, SCAN_KEYS - 1, SCAN_KEYS, SCAN_KEYS + 1, 5 * SCAN_KEYS] {
+            let text = mapping(n, "k2: again\n");
+            let line = n as u32 + 1;
+            assert_eq!(
+                repeated(documents(&text)),
+                Some(("k2".into(), line)),
+                "{n} keys"
+            );
+            let by_parser = repeated(documents_by_parser(&text));
+            assert_eq!(
+                by_parser,
+                Some(("k2".into(), line)),
+                "{n} keys, general parser"
+            );
+            // The last key repeated, and a repeat of a repeat's neighbour.
+            let last = format!("k{}", n - 1);
+            let text = mapping(n, &format!("{last}: again\n"));
+            assert_eq!(repeated(documents(&text)), Some((last, line)), "{n} keys");
+            // No repeat: the mapping reads, every key in order.
+            let docs = documents(&mapping(n, "")).expect("reads");
+            let Value::Map(entries) = &docs[0].value else {
+                panic!("a mapping");
+            };
+            assert_eq!(entries.len(), n);
+        }
+    }
+
+    #[test]
+    fn keys_of_different_types_are_different_keys_however_big_the_mapping() {
+        for n in [2, 5 * SCAN_KEYS] {
+            let text = mapping(
+                n,
+                "1: number\n\"1\": text\ntrue: yes\n\"true\": text\n~: none\n",
+            );
+            let docs = documents(&text).expect("reads");
+            let Value::Map(entries) = &docs[0].value else {
+                panic!("a mapping");
+            };
+            assert_eq!(entries.len(), n + 5, "{n} keys");
+            let text = mapping(n, "1: number\n0x1: the same number\n");
+            assert!(repeated(documents(&text)).is_some(), "{n} keys");
+        }
+    }
+
+    #[test]
+    fn keys_written_in_a_mapping_win_over_merged_ones() {
+        let base: String = (0..3 * SCAN_KEYS)
+            .map(|i| format!("  k{i}: base\n"))
+            .collect();
+        let text = format!("base: &b\n{base}top:\n  <<: *b\n  k1: own\n  extra: own\n");
+        let docs = documents(&text).expect("reads");
+        let Value::Map(top) = &docs[0].value else {
+            panic!("a mapping");
+        };
+        let Value::Map(entries) = &top[1].1.value else {
+            panic!("a mapping");
+        };
+        assert_eq!(entries.len(), 3 * SCAN_KEYS + 1);
+        let k1: Vec<&Value> = entries
+            .iter()
+            .filter(|(k, _)| k.value == Value::Str("k1".into()))
+            .map(|(_, v)| &v.value)
+            .collect();
+        assert_eq!(k1, [&Value::Str("own".into())]);
     }
 }
