@@ -318,11 +318,12 @@ impl FileDiagnostics {
         words: &'static [&'static str],
         noun: &str,
     ) -> Option<&'static str> {
-        let word = match &node.value {
+        // Borrowed where it can be: nearly every word read is text, and nearly every one valid.
+        let word: std::borrow::Cow<str> = match &node.value {
             Value::Null => return None,
-            Value::Str(s) => s.trim().to_string(),
-            Value::Bool(b) => b.to_string(),
-            Value::Int(i) => i.to_string(),
+            Value::Str(s) => s.trim().into(),
+            Value::Bool(b) => b.to_string().into(),
+            Value::Int(i) => i.to_string().into(),
             _ => {
                 let help = format!("use one of: {}", english::or_list(words));
                 self.wrong_type(node, field, "one word", Some(help));

@@ -244,12 +244,18 @@ impl std::fmt::Debug for FactDef {
 impl FactDef {
     /// The block the fact sits in (`agreement`), or `""` for a key of the flow itself.
     pub fn block(&self) -> &'static str {
-        self.path.rsplit_once('.').map_or("", |(block, _)| block)
+        self.dot().map_or("", |dot| &self.path[..dot])
     }
 
     /// The key the fact is written under inside its block (`status`).
     pub fn key(&self) -> &'static str {
-        self.path.rsplit_once('.').map_or(self.path, |(_, key)| key)
+        self.dot().map_or(self.path, |dot| &self.path[dot + 1..])
+    }
+
+    /// Where the path's last `.` is. A byte scan: these are asked for every fact of every flow
+    /// read, and `rsplit_once`'s general searcher cost a bulk `check` several per cent.
+    fn dot(&self) -> Option<usize> {
+        self.path.bytes().rposition(|b| b == b'.')
     }
 
     /// True for facts the register states (as opposed to ones gpdata works out).
@@ -748,6 +754,27 @@ mod tests {
                 "{} is declared twice",
                 d.path
             );
+        }
+    }
+
+    #[test]
+    fn a_path_splits_into_its_block_and_key() {
+        assert_eq!(
+            by_path("agreement.status").map(|d| (d.block(), d.key())),
+            Some(("agreement", "status"))
+        );
+        assert_eq!(
+            by_path("mechanism").map(|d| (d.block(), d.key())),
+            Some(("", "mechanism"))
+        );
+        for d in FACTS {
+            let joined = if d.block().is_empty() {
+                d.key().to_string()
+            } else {
+                format!("{}.{}", d.block(), d.key())
+            };
+            assert_eq!(joined, d.path);
+            assert!(!d.key().contains('.'), "{}", d.path);
         }
     }
 
