@@ -6,7 +6,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::register::facts::Value;
-use crate::register::{Flow, Register};
+use crate::register::{Fact, Flow, Register};
 
 use super::model::*;
 
@@ -177,10 +177,12 @@ pub fn decide(policy: &Policy, flow: &Flow, today: Date) -> Decision {
     let mut questions: Vec<Question> = Vec::new();
     let mut not_in_force = Vec::new();
     for rule in &policy.rules {
-        let mut facts = Vec::new();
-        if !holds(&rule.when, flow, today, &mut facts) {
+        let mut tested = Vec::new();
+        if !holds(&rule.when, flow, today, &mut tested) {
             continue;
         }
+        // What a fact's use says is worked out only for rules that hold: most do not.
+        let mut facts: Vec<FactUse> = tested.into_iter().map(|f| fact_use(f, flow)).collect();
         if !rule.in_force.covers(today) {
             not_in_force.push(NotInForce {
                 rule: rule.id.clone(),
@@ -288,7 +290,9 @@ fn fill(template: &str, flow: &Flow) -> String {
     out
 }
 
-fn holds(condition: &Condition, flow: &Flow, today: Date, facts: &mut Vec<FactUse>) -> bool {
+/// Whether `condition` holds for `flow`, with the facts it tested (those of the branch that
+/// held, for `any`) added to `facts`.
+fn holds(condition: &Condition, flow: &Flow, today: Date, facts: &mut Vec<Fact>) -> bool {
     match condition {
         Condition::All(parts) => parts.iter().all(|p| holds(p, flow, today, facts)),
         Condition::Any(parts) => {
@@ -304,29 +308,33 @@ fn holds(condition: &Condition, flow: &Flow, today: Date, facts: &mut Vec<FactUs
         }
         Condition::Not(inner) => !holds(inner, flow, today, facts),
         Condition::Test { fact, test } => {
-            let value = flow.get(*fact);
-            let result = passes(test, &value, today);
-            let recorded = flow.derived.from_record.iter().find(|r| r.fact == *fact);
-            let span = recorded.map_or_else(|| flow.span_of(*fact), |r| r.span);
-            let from_catalogue = flow
-                .derived
-                .inherited
-                .contains(fact)
-                .then(|| flow.derived.entry.as_ref().map(|e| e.entry.clone()))
-                .flatten();
-            facts.push(FactUse {
-                field: fact.path(),
-                value: value.display(),
-                line: span.line,
-                column: span.column,
-                from_catalogue,
-                from_record: recorded.map(|r| RecordSource {
-                    file: r.file.clone(),
-                    reply: r.date,
-                }),
-            });
-            result
+            facts.push(*fact);
+            passes(test, &flow.get(*fact), today)
         }
+    }
+}
+
+/// What a rule's explanation says of `fact`: its value, where it is written, and whether the
+/// catalogue or a reply supplied it.
+fn fact_use(fact: Fact, flow: &Flow) -> FactUse {
+    let recorded = flow.derived.from_record.iter().find(|r| r.fact == fact);
+    let span = recorded.map_or_else(|| flow.span_of(fact), |r| r.span);
+    let from_catalogue = flow
+        .derived
+        .inherited
+        .contains(&fact)
+        .then(|| flow.derived.entry.as_ref().map(|e| e.entry.clone()))
+        .flatten();
+    FactUse {
+        field: fact.path(),
+        value: flow.get(fact).display(),
+        line: span.line,
+        column: span.column,
+        from_catalogue,
+        from_record: recorded.map(|r| RecordSource {
+            file: r.file.clone(),
+            reply: r.date,
+        }),
     }
 }
 
