@@ -60,9 +60,10 @@ impl Value {
 
 /// Parses one YAML document into a spanned tree, or explains why it cannot.
 pub fn parse(file: &Arc<SourceFile>) -> Result<Node, Box<Diagnostic>> {
+    // A lone CR ends a line for YAML, so it ends a comment too: `# note\rkey: value` has a key.
     if file
         .text
-        .lines()
+        .split(['\n', '\r'])
         .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
     {
         return Err(Box::new(
@@ -118,4 +119,38 @@ pub fn simple_reader_difference(text: &str) -> Option<String> {
 #[doc(hidden)]
 pub fn simple_reader_reads(text: &str) -> bool {
     simple::documents(text).is_some()
+}
+
+#[cfg(test)]
+mod empty_file_tests {
+    use super::*;
+
+    fn parsed(text: &str) -> Result<Node, Box<Diagnostic>> {
+        parse(&SourceFile::new("t.yaml", text.to_string()))
+    }
+
+    #[test]
+    fn only_comments_and_blank_lines_are_an_empty_file() {
+        for text in [
+            "",
+            "\n\n",
+            "# a note\n  # another\n",
+            "# a\r\n# b\r\n",
+            "# a\r# b\r",
+        ] {
+            let refused = parsed(text).expect_err(text);
+            assert_eq!(refused.code, Code::EmptyFile, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_key_after_a_comment_ended_by_a_lone_cr_is_read() {
+        // Found by fuzzing: the whole text was taken for one comment line and refused as empty.
+        let node = parsed("# a note\r  key: value").expect("reads");
+        let Value::Map(entries) = &node.value else {
+            panic!("a mapping");
+        };
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].0.value, Value::Str("key".into()));
+    }
 }
