@@ -181,8 +181,6 @@ pub fn decide(policy: &Policy, flow: &Flow, today: Date) -> Decision {
         if !holds(&rule.when, flow, today, &mut tested) {
             continue;
         }
-        // What a fact's use says is worked out only for rules that hold: most do not.
-        let mut facts: Vec<FactUse> = tested.into_iter().map(|f| fact_use(f, flow)).collect();
         if !rule.in_force.covers(today) {
             not_in_force.push(NotInForce {
                 rule: rule.id.clone(),
@@ -208,6 +206,8 @@ pub fn decide(policy: &Policy, flow: &Flow, today: Date) -> Decision {
                 questions.push(Question { id, text });
             }
         }
+        // What a fact's use says is worked out only for rules that apply: most do not.
+        let mut facts: Vec<FactUse> = tested.into_iter().map(|f| fact_use(f, flow)).collect();
         facts.sort_by_key(|f| (f.line, f.column));
         facts.dedup();
         matches.push(Match {

@@ -369,31 +369,18 @@ impl Builder {
                     entries.push((k, node));
                 } else {
                     if is_scalar_key(&node.value) {
-                        // Small mappings are scanned; big ones keep their keys' hashes, and a
-                        // hash seen before is confirmed against the keys themselves.
-                        let hash = seen.as_ref().map(|_| key_hash(&self.keys, &node.value));
-                        let repeated = match (seen.as_ref(), hash) {
-                            (Some(set), Some(hash)) => set.contains(&hash),
-                            _ => true,
-                        } && entries.iter().any(|(k, _)| k.value == node.value);
+                        // Small mappings are scanned; big ones keep a set of their keys' hashes.
+                        let repeated = match seen {
+                            Some(set) => is_repeat(set, &self.keys, entries, &node.value),
+                            None => entries.iter().any(|(k, _)| k.value == node.value),
+                        };
                         if repeated {
                             return Err(Stop::DuplicateKey(key_text(&node.value), node.span));
                         }
-                        match (seen.as_mut(), hash) {
-                            (Some(set), Some(hash)) => {
-                                set.insert(hash);
-                            }
-                            (None, _) if entries.len() >= SCAN_KEYS => {
-                                let set: HashSet<u64> = entries
-                                    .iter()
-                                    .map(|(k, _)| &k.value)
-                                    .chain([&node.value])
-                                    .filter(|v| is_scalar_key(v))
-                                    .map(|v| key_hash(&self.keys, v))
-                                    .collect();
-                                *seen = Some(set);
-                            }
-                            _ => {}
+                        if seen.is_none() && entries.len() >= SCAN_KEYS {
+                            let mut set = key_hashes(&self.keys, entries);
+                            set.insert(key_hash(&self.keys, &node.value));
+                            *seen = Some(set);
                         }
                     }
                     *key = Some(node);
@@ -422,6 +409,27 @@ fn key_hash(keys: &RandomState, value: &Value) -> u64 {
         Value::Bool(b) => keys.hash_one((b'b', b)),
         Value::Null | Value::Float(_) | Value::Seq(_) | Value::Map(_) => keys.hash_one(b'n'),
     }
+}
+
+/// The hashes of `entries`' scalar keys.
+fn key_hashes(keys: &RandomState, entries: &[(Node, Node)]) -> HashSet<u64> {
+    entries
+        .iter()
+        .filter(|(k, _)| is_scalar_key(&k.value))
+        .map(|(k, _)| key_hash(keys, &k.value))
+        .collect()
+}
+
+/// True when the scalar `key` is already a key of `entries`, whose keys' hashes are `seen`;
+/// its hash is added to `seen`. A hash seen before is confirmed against the keys themselves,
+/// so a collision never counts as a repeat.
+fn is_repeat(
+    seen: &mut HashSet<u64>,
+    keys: &RandomState,
+    entries: &[(Node, Node)],
+    key: &Value,
+) -> bool {
+    !seen.insert(key_hash(keys, key)) && entries.iter().any(|(k, _)| k.value == *key)
 }
 
 /// A repeated key as the message about it shows it.
@@ -456,21 +464,11 @@ fn merged(mut entries: Vec<(Node, Node)>, merges: Vec<Node>) -> Result<Vec<(Node
         }
     }
     let keys = RandomState::new();
-    let mut seen: HashSet<u64> = entries
-        .iter()
-        .filter(|(k, _)| is_scalar_key(&k.value))
-        .map(|(k, _)| key_hash(&keys, &k.value))
-        .collect();
+    let mut seen = key_hashes(&keys, &entries);
     for source in sources {
         for (key, value) in source {
-            let fresh = !is_scalar_key(&key.value) || {
-                // A hash seen before is confirmed against the keys themselves.
-                let hash = key_hash(&keys, &key.value);
-                let repeated =
-                    seen.contains(&hash) && entries.iter().any(|(k, _)| k.value == key.value);
-                seen.insert(hash);
-                !repeated
-            };
+            let fresh =
+                !is_scalar_key(&key.value) || !is_repeat(&mut seen, &keys, &entries, &key.value);
             if fresh {
                 entries.push((key, value));
             }
